@@ -1,0 +1,69 @@
+{#- Engine-specific SQL lives here, behind adapter.dispatch, so another engine
+    (dbt-spark, dbt-trino) is a matter of adding implementations. -#}
+
+{% macro json_text(json_column, path) -%}
+    {{ return(adapter.dispatch('json_text', 'govpulse')(json_column, path)) }}
+{%- endmacro %}
+
+{% macro default__json_text(json_column, path) -%}
+    get_json_object({{ json_column }}, '{{ path }}')
+{%- endmacro %}
+
+{% macro duckdb__json_text(json_column, path) -%}
+    json_extract_string({{ json_column }}, '{{ path }}')
+{%- endmacro %}
+
+
+{% macro regexp_remove(expression, pattern) -%}
+    {{ return(adapter.dispatch('regexp_remove', 'govpulse')(expression, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regexp_remove(expression, pattern) -%}
+    regexp_replace({{ expression }}, '{{ pattern }}', '')
+{%- endmacro %}
+
+{% macro duckdb__regexp_remove(expression, pattern) -%}
+    regexp_replace({{ expression }}, '{{ pattern }}', '', 'g')
+{%- endmacro %}
+
+
+{#- Continuous quantile with linear interpolation (numpy's default). -#}
+{% macro quantile_cont(expression, fraction) -%}
+    {{ return(adapter.dispatch('quantile_cont', 'govpulse')(expression, fraction)) }}
+{%- endmacro %}
+
+{% macro default__quantile_cont(expression, fraction) -%}
+    percentile_cont({{ fraction }}) within group (order by {{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__quantile_cont(expression, fraction) -%}
+    quantile_cont({{ expression }}, {{ fraction }})
+{%- endmacro %}
+
+
+{#- 'YYYY-MM' of a UTC timestamp. -#}
+{% macro month_label(expression) -%}
+    {{ return(adapter.dispatch('month_label', 'govpulse')(expression)) }}
+{%- endmacro %}
+
+{% macro default__month_label(expression) -%}
+    date_format({{ expression }}, 'yyyy-MM')
+{%- endmacro %}
+
+{% macro duckdb__month_label(expression) -%}
+    strftime({{ expression }}, '%Y-%m')
+{%- endmacro %}
+
+
+{#- A timestamp-with-time-zone (or ISO text with an offset) as a UTC timestamp. -#}
+{% macro utc_timestamp(expression) -%}
+    {{ return(adapter.dispatch('utc_timestamp', 'govpulse')(expression)) }}
+{%- endmacro %}
+
+{% macro default__utc_timestamp(expression) -%}
+    to_utc_timestamp(cast({{ expression }} as timestamp), 'UTC')
+{%- endmacro %}
+
+{% macro duckdb__utc_timestamp(expression) -%}
+    cast(timezone('UTC', cast({{ expression }} as timestamptz)) as timestamp)
+{%- endmacro %}

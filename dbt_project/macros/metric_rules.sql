@@ -1,0 +1,87 @@
+{#- The rules of METRICS.md that several models share, written once. -#}
+
+{#- The moment figures are computed for, as a UTC timestamp: var('as_of'), or the run's start. -#}
+{% macro as_of() -%}
+    {%- set value = var('as_of') -%}
+    {%- if value is none or (value | string | trim) == '' -%}
+        {%- set value = run_started_at.strftime('%Y-%m-%dT%H:%M:%S+00:00') -%}
+    {%- endif -%}
+    {{ utc_timestamp("'" ~ (value | string | trim) ~ "'") }}
+{%- endmacro %}
+
+
+{#- Text without URLs, @mentions and #hashtags, as the caps rule reads it. -#}
+{% macro caps_text(text) -%}
+    {{ regexp_remove(regexp_remove(regexp_remove(text, 'https?://\\S+'), '@\\w+'), '#[\\p{L}\\p{M}\\p{N}_]+') }}
+{%- endmacro %}
+
+{% macro count_pattern(expression, kept_class) -%}
+    length({{ regexp_remove(expression, '[^' ~ kept_class ~ ']') }})
+{%- endmacro %}
+
+{#- At least caps_min_cased_letters cased letters, of which at least caps_min_upper_share upper
+    case. Letters of scripts without case (Urdu, Arabic...) are neither. -#}
+{% macro is_caps(text) -%}
+    (
+        {{ count_pattern(caps_text(text), '\\p{Lu}\\p{Ll}\\p{Lt}') }} >= {{ var('caps_min_cased_letters') }}
+        and {{ count_pattern(caps_text(text), '\\p{Lu}') }}
+            >= {{ var('caps_min_upper_share') }} * {{ count_pattern(caps_text(text), '\\p{Lu}\\p{Ll}\\p{Lt}') }}
+    )
+{%- endmacro %}
+
+{#- Two or more exclamation marks, ASCII '!' or full-width '！'. -#}
+{% macro is_exclaim(text) -%}
+    (
+        length({{ text }}) - length(replace(replace({{ text }}, '!', ''), '！', ''))
+        >= {{ var('exclaim_min_count') }}
+    )
+{%- endmacro %}
+
+{% macro safe_divide(numerator, denominator) -%}
+    (cast({{ numerator }} as double) / nullif({{ denominator }}, 0))
+{%- endmacro %}
+
+{#- 100 * (0.7 * response_rate + 0.3 * speed); speed = 0.5 ^ (median / half-life), and 0 when
+    eligible replies exist but none was answered. Null when nothing is eligible. -#}
+{% macro responsiveness_score(response_rate, median_minutes, eligible, answered) -%}
+    case
+        when coalesce({{ eligible }}, 0) = 0 then null
+        when coalesce({{ answered }}, 0) = 0 then 100.0 * 0.7 * {{ response_rate }}
+        else 100.0 * (
+            0.7 * {{ response_rate }}
+            + 0.3 * power(0.5, {{ median_minutes }} / {{ var('latency_half_life_minutes') }})
+        )
+    end
+{%- endmacro %}
+
+{#- Percentile rank of the engagement rate among the rows of the same period that have one:
+    100 * (rank - 1) / (n - 1), ties sharing the lower rank; 100 when n = 1. -#}
+{% macro engagement_score(engagement_rate, partition_by='period') -%}
+    case
+        when {{ engagement_rate }} is null then null
+        when count({{ engagement_rate }}) over (partition by {{ partition_by }}) = 1 then 100.0
+        else 100.0 * (
+            rank() over (
+                partition by {{ partition_by }}, {{ engagement_rate }} is null
+                order by {{ engagement_rate }}
+            ) - 1
+        ) / (count({{ engagement_rate }}) over (partition by {{ partition_by }}) - 1)
+    end
+{%- endmacro %}
+
+{% macro tone_score(tone_flag_share) -%}
+    100.0 * (1 - {{ tone_flag_share }})
+{%- endmacro %}
+
+{#- Weighted mean re-normalised over the scores that are not null; null when all are. -#}
+{% macro composite_score(responsiveness, engagement, tone) -%}
+    {%- set parts = [
+        (responsiveness, var('weight_responsiveness')),
+        (engagement, var('weight_engagement')),
+        (tone, var('weight_tone')),
+    ] -%}
+    (
+        ({% for score, weight in parts %}coalesce({{ weight }} * {{ score }}, 0){% if not loop.last %} + {% endif %}{% endfor %})
+        / nullif({% for score, weight in parts %}(case when {{ score }} is not null then {{ weight }} else 0 end){% if not loop.last %} + {% endif %}{% endfor %}, 0)
+    )
+{%- endmacro %}

@@ -1,0 +1,123 @@
+-- Every registry account for every period (comparison periods included), with the counts and
+-- ratios of METRICS.md; accounts without data get zeros and null ratios.
+with
+
+accounts as (
+    select * from {{ ref('dim_accounts') }}
+),
+
+periods as (
+    select * from {{ ref('int_periods') }}
+),
+
+posts as (
+    select * from {{ ref('int_posts_in_periods') }}
+),
+
+inbound as (
+    select * from {{ ref('int_inbound_in_periods') }}
+),
+
+account_periods as (
+    select
+        accounts.account_id,
+        accounts.handle,
+        accounts.department,
+        accounts.display_name,
+        accounts.ministry,
+        accounts.level,
+        accounts.account_type,
+        accounts.followers_count,
+        periods.period,
+        periods.period_kind,
+        periods.period_start_at,
+        periods.period_end_at,
+        periods.previous_period,
+        periods.is_comparison
+    from accounts
+    cross join periods
+),
+
+post_counts as (
+    select
+        account_id,
+        period,
+        sum(case when post_kind = 'original' then 1 else 0 end) as posts_original,
+        sum(case when post_kind = 'reply' then 1 else 0 end) as posts_reply,
+        sum(case when post_kind = 'repost' then 1 else 0 end) as posts_repost,
+        sum(case when post_kind = 'original' then engagements else 0 end) as engagements,
+        sum(case when post_kind = 'original' and is_caps then 1 else 0 end) as caps_posts,
+        sum(case when post_kind = 'original' and is_exclaim then 1 else 0 end) as exclaim_posts,
+        sum(case when post_kind = 'original' and is_tone_flagged then 1 else 0 end)
+            as tone_flagged_posts
+    from posts
+    group by account_id, period
+),
+
+inbound_counts as (
+    select
+        account_id,
+        period,
+        count(*) as inbound_replies,
+        sum(case when is_eligible then 1 else 0 end) as eligible_inbound,
+        sum(case when is_answered then 1 else 0 end) as answered_inbound,
+        sum(case when is_late then 1 else 0 end) as late_inbound,
+        sum(case when is_pending then 1 else 0 end) as pending_inbound,
+        {{ quantile_cont('case when is_answered then response_minutes end', 0.5) }}
+            as median_response_minutes,
+        {{ quantile_cont('case when is_answered then response_minutes end', 0.9) }}
+            as p90_response_minutes
+    from inbound
+    group by account_id, period
+),
+
+joined as (
+    select
+        account_periods.*,
+        cast(coalesce(post_counts.posts_original, 0) as {{ dbt.type_bigint() }}) as posts_original,
+        cast(coalesce(post_counts.posts_reply, 0) as {{ dbt.type_bigint() }}) as posts_reply,
+        cast(coalesce(post_counts.posts_repost, 0) as {{ dbt.type_bigint() }}) as posts_repost,
+        cast(coalesce(inbound_counts.inbound_replies, 0) as {{ dbt.type_bigint() }}) as inbound_replies,
+        cast(coalesce(inbound_counts.eligible_inbound, 0) as {{ dbt.type_bigint() }}) as eligible_inbound,
+        cast(coalesce(inbound_counts.answered_inbound, 0) as {{ dbt.type_bigint() }}) as answered_inbound,
+        cast(coalesce(inbound_counts.late_inbound, 0) as {{ dbt.type_bigint() }}) as late_inbound,
+        cast(coalesce(inbound_counts.pending_inbound, 0) as {{ dbt.type_bigint() }}) as pending_inbound,
+        inbound_counts.median_response_minutes,
+        inbound_counts.p90_response_minutes,
+        cast(coalesce(post_counts.engagements, 0) as {{ dbt.type_bigint() }}) as engagements,
+        cast(coalesce(post_counts.caps_posts, 0) as {{ dbt.type_bigint() }}) as caps_posts,
+        cast(coalesce(post_counts.exclaim_posts, 0) as {{ dbt.type_bigint() }}) as exclaim_posts,
+        cast(coalesce(post_counts.tone_flagged_posts, 0) as {{ dbt.type_bigint() }}) as tone_flagged_posts
+    from account_periods
+    left join post_counts
+        on account_periods.account_id = post_counts.account_id
+        and account_periods.period = post_counts.period
+    left join inbound_counts
+        on account_periods.account_id = inbound_counts.account_id
+        and account_periods.period = inbound_counts.period
+),
+
+ratios as (
+    select
+        *,
+        {{ safe_divide('answered_inbound', 'eligible_inbound') }} as response_rate,
+        {{ safe_divide('engagements', 'posts_original') }} as engagement_per_post,
+        {{ safe_divide('posts_reply', 'posts_original + posts_reply') }} as reply_share,
+        {{ safe_divide('tone_flagged_posts', 'posts_original') }} as tone_flag_share
+    from joined
+),
+
+final as (
+    select
+        *,
+        -- null when engagement_per_post or followers_count is missing or 0 (METRICS.md)
+        {{ safe_divide('nullif(engagement_per_post, 0)', 'followers_count') }} as engagement_rate,
+        (
+            posts_original >= {{ var('broadcaster_min_posts') }}
+            and eligible_inbound >= {{ var('broadcaster_min_inbound') }}
+            and coalesce(response_rate < {{ var('broadcaster_max_response_rate') }}, false)
+        ) as is_broadcaster
+    from ratios
+)
+
+select * from final

@@ -1,0 +1,40 @@
+{{ config(materialized='view') }}
+-- Each inbound reply once for every period its own created_at belongs to.
+with
+
+inbound as (
+    select * from {{ ref('fct_inbound_replies') }}
+),
+
+periods as (
+    select * from {{ ref('int_periods') }}
+),
+
+in_trailing_windows as (
+    select
+        inbound.*,
+        periods.period
+    from inbound
+    inner join periods
+        on periods.period_kind = 'trailing'
+        and inbound.inbound_created_at > periods.period_start_at
+        and inbound.inbound_created_at <= periods.period_end_at
+),
+
+in_months as (
+    select
+        inbound.*,
+        periods.period
+    from inbound
+    inner join periods
+        on periods.period_kind = 'month'
+        and {{ month_label('inbound.inbound_created_at') }} = periods.period
+),
+
+final as (
+    select * from in_trailing_windows
+    union all
+    select * from in_months
+)
+
+select * from final

@@ -1,0 +1,68 @@
+-- The periods figures are computed for, all ending at as_of:
+--   trailing windows last_7d / last_28d / last_90d: as_of - N days < created_at <= as_of;
+--   calendar months 'YYYY-MM' (UTC) holding a post or an inbound reply, up to as_of's month;
+--   comparison windows previous_last_Nd: as_of - 2N days < created_at <= as_of - N days, used
+--   only for rank_change (a month's previous period is the month before).
+{% set trailing_days = [7, 28, 90] %}
+with
+
+posts as (
+    select created_at from {{ ref('int_posts_classified') }}
+),
+
+inbound as (
+    select inbound_created_at as created_at from {{ ref('int_inbound_replies') }}
+),
+
+trailing_windows as (
+    {% for days in trailing_days %}
+    select
+        'last_{{ days }}d' as period,
+        'trailing' as period_kind,
+        {{ dbt.dateadd('day', -days, as_of()) }} as period_start_at,
+        {{ as_of() }} as period_end_at,
+        'previous_last_{{ days }}d' as previous_period,
+        false as is_comparison
+    union all
+    select
+        'previous_last_{{ days }}d' as period,
+        'trailing' as period_kind,
+        {{ dbt.dateadd('day', -2 * days, as_of()) }} as period_start_at,
+        {{ dbt.dateadd('day', -days, as_of()) }} as period_end_at,
+        cast(null as {{ dbt.type_string() }}) as previous_period,
+        true as is_comparison
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+active_months as (
+    select distinct {{ month_label('created_at') }} as period from posts
+    union
+    select distinct {{ month_label('created_at') }} as period from inbound
+),
+
+month_bounds as (
+    select
+        period,
+        cast(period || '-01 00:00:00' as timestamp) as period_start_at
+    from active_months
+),
+
+months as (
+    select
+        period,
+        'month' as period_kind,
+        period_start_at,
+        {{ dbt.dateadd('month', 1, 'period_start_at') }} as period_end_at,
+        {{ month_label(dbt.dateadd('month', -1, 'period_start_at')) }} as previous_period,
+        false as is_comparison
+    from month_bounds
+),
+
+final as (
+    select * from trailing_windows
+    union all
+    select * from months
+)
+
+select * from final

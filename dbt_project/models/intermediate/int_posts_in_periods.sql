@@ -1,0 +1,41 @@
+{{ config(materialized='view') }}
+-- Each post once for every period it belongs to (trailing windows are open at the start and
+-- closed at as_of; a month holds the posts of its own UTC calendar month).
+with
+
+posts as (
+    select * from {{ ref('fct_posts') }}
+),
+
+periods as (
+    select * from {{ ref('int_periods') }}
+),
+
+in_trailing_windows as (
+    select
+        posts.*,
+        periods.period
+    from posts
+    inner join periods
+        on periods.period_kind = 'trailing'
+        and posts.created_at > periods.period_start_at
+        and posts.created_at <= periods.period_end_at
+),
+
+in_months as (
+    select
+        posts.*,
+        periods.period
+    from posts
+    inner join periods
+        on periods.period_kind = 'month'
+        and {{ month_label('posts.created_at') }} = periods.period
+),
+
+final as (
+    select * from in_trailing_windows
+    union all
+    select * from in_months
+)
+
+select * from final

@@ -1,0 +1,42 @@
+-- The thresholds, windows and weights the figures were computed with (the dbt vars in force),
+-- with as_of and the build time. The dashboard's methodology page reads them from here.
+{% set settings = [
+    ('as_of', 'The moment the figures are computed for (UTC).'),
+    ('response_window_hours', 'An inbound reply is answered when its first response comes within this many hours.'),
+    ('latency_half_life_minutes', 'Median response time at which the speed part of the responsiveness score halves.'),
+    ('broadcaster_min_posts', 'Broadcaster: at least this many original posts in the period...'),
+    ('broadcaster_min_inbound', '...at least this many eligible inbound replies...'),
+    ('broadcaster_max_response_rate', '...and a response rate below this.'),
+    ('caps_min_cased_letters', 'Caps: at least this many cased letters once URLs, mentions and hashtags are removed...'),
+    ('caps_min_upper_share', '...of which at least this share upper case.'),
+    ('exclaim_min_count', 'Exclaim: at least this many ! or ！ in an original post.'),
+    ('weight_responsiveness', 'Weight of the responsiveness score in the composite score.'),
+    ('weight_engagement', 'Weight of the engagement score in the composite score.'),
+    ('weight_tone', 'Weight of the tone score in the composite score.'),
+] %}
+with
+
+settings as (
+    {% for name, description in settings %}
+    select
+        '{{ name }}' as setting_name,
+        {% if name == 'as_of' -%}
+        {{ dbt.cast(as_of(), dbt.type_string()) }}
+        {%- else -%}
+        '{{ var(name) }}'
+        {%- endif %} as setting_value,
+        '{{ description | replace("'", "''") }}' as description
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+final as (
+    select
+        setting_name,
+        setting_value,
+        description,
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as built_at
+    from settings
+)
+
+select * from final

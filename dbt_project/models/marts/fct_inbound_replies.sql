@@ -1,0 +1,68 @@
+-- One row per inbound (citizen) reply up to as_of, with its first response and whether it is
+-- answered (first response within response_window_hours), eligible for rates, late or pending.
+with
+
+inbound as (
+    select * from {{ ref('int_inbound_replies') }}
+),
+
+first_responses as (
+    select * from {{ ref('int_inbound_first_responses') }}
+),
+
+joined as (
+    select
+        inbound.inbound_tweet_id,
+        inbound.account_id,
+        inbound.department,
+        inbound.conversation_id,
+        inbound.inbound_created_at,
+        first_responses.first_response_tweet_id,
+        first_responses.first_response_at,
+        first_responses.first_response_match,
+        {{ dbt.datediff('inbound.inbound_created_at', 'first_responses.first_response_at', 'millisecond') }}
+            / 60000.0 as response_minutes
+    from inbound
+    left join first_responses
+        on inbound.inbound_tweet_id = first_responses.inbound_tweet_id
+),
+
+answered as (
+    select
+        *,
+        coalesce(
+            first_response_at <= {{ dbt.dateadd('hour', var('response_window_hours'), 'inbound_created_at') }},
+            false
+        ) as is_answered
+    from joined
+),
+
+eligibility as (
+    select
+        *,
+        (
+            is_answered
+            or {{ dbt.dateadd('hour', var('response_window_hours'), 'inbound_created_at') }} <= {{ as_of() }}
+        ) as is_eligible
+    from answered
+),
+
+final as (
+    select
+        inbound_tweet_id,
+        account_id,
+        department,
+        conversation_id,
+        inbound_created_at,
+        is_eligible,
+        is_answered,
+        not is_eligible as is_pending,
+        first_response_at is not null and not is_answered as is_late,
+        first_response_tweet_id,
+        first_response_at,
+        first_response_match,
+        response_minutes
+    from eligibility
+)
+
+select * from final

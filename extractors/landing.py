@@ -1,0 +1,243 @@
+"""Land raw records in the DuckDB warehouse, idempotently.
+
+Rows are staged in temporary tables while a source is read and enter the
+``raw`` tables in one transaction at ``commit()``: a crash before it lands
+nothing (the next run reads the same input again), and a record already landed
+with the same fetch time is never landed twice. The newest fetch of a tweet
+wins downstream (staging), so the raw tables keep every distinct fetch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from extractors.registry import RegistryAccount
+from extractors.x_records import TweetRecord, UserRecord
+
+BATCH_ROWS = 20_000
+
+RAW_DDL = [
+    "create schema if not exists raw",
+    """create table if not exists raw.tweets (
+        tweet_id varchar not null,
+        author_id varchar not null,
+        created_at timestamptz not null,
+        payload json not null,
+        fetched_at timestamptz not null,
+        source varchar not null,
+        source_file varchar,
+        source_line bigint,
+        run_id varchar not null
+    )""",
+    """create table if not exists raw.users (
+        user_id varchar not null,
+        username varchar not null,
+        payload json not null,
+        fetched_at timestamptz not null,
+        source varchar not null,
+        source_file varchar,
+        source_line bigint,
+        run_id varchar not null
+    )""",
+    """create table if not exists raw.registry (
+        line_number integer not null,
+        handle varchar not null,
+        department varchar not null,
+        account_id varchar,
+        display_name varchar,
+        ministry varchar,
+        level varchar,
+        account_type varchar,
+        timezone varchar,
+        registry_file varchar not null,
+        run_id varchar not null
+    )""",
+    """create table if not exists raw.load_issues (
+        run_id varchar not null,
+        source varchar not null,
+        source_file varchar,
+        source_line bigint,
+        issue_kind varchar not null,
+        detail varchar not null,
+        recorded_at timestamptz not null default current_timestamp
+    )""",
+    """create table if not exists raw.load_files (
+        run_id varchar not null,
+        source varchar not null,
+        source_file varchar not null,
+        file_kind varchar not null,
+        tweets bigint not null,
+        users bigint not null,
+        skipped bigint not null,
+        loaded_at timestamptz not null default current_timestamp
+    )""",
+]
+
+_STAGE_DDL = [
+    """create or replace temp table stage_tweets (
+        tweet_id varchar, author_id varchar, created_at varchar, payload varchar,
+        fetched_at varchar, source_file varchar, source_line bigint)""",
+    """create or replace temp table stage_users (
+        user_id varchar, username varchar, payload varchar,
+        fetched_at varchar, source_file varchar, source_line bigint)""",
+]
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    for statement in RAW_DDL:
+        con.execute(statement)
+
+
+@dataclass
+class LandedCounts:
+    tweets: int = 0
+    users: int = 0
+
+
+class RawLanding:
+    """Collects records from one source run and lands them atomically."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, run_id: str, source: str) -> None:
+        self.con = con
+        self.run_id = run_id
+        self.source = source
+        ensure_raw_schema(con)
+        for statement in _STAGE_DDL:
+            con.execute(statement)
+        self._tweets: list[tuple] = []
+        self._users: list[tuple] = []
+        self._issues: list[tuple] = []
+        self._files: list[tuple] = []
+
+    def add_tweets(self, records: Iterable[TweetRecord], fetched_at: datetime,
+                   source_file: str | None, source_line: int | None) -> None:
+        fetched = fetched_at.isoformat()
+        for record in records:
+            self._tweets.append((record.tweet_id, record.author_id, record.created_at.isoformat(),
+                                 record.payload, fetched, source_file, source_line))
+        if len(self._tweets) >= BATCH_ROWS:
+            self._flush_tweets()
+
+    def add_users(self, records: Iterable[UserRecord], fetched_at: datetime,
+                  source_file: str | None, source_line: int | None) -> None:
+        fetched = fetched_at.isoformat()
+        for record in records:
+            self._users.append((record.user_id, record.username, record.payload, fetched,
+                                source_file, source_line))
+        if len(self._users) >= BATCH_ROWS:
+            self._flush_users()
+
+    def add_issue(self, source_file: str | None, source_line: int | None, kind: str,
+                  detail: str) -> None:
+        self._issues.append((self.run_id, self.source, source_file, source_line, kind, detail))
+
+    def add_file(self, source_file: str, file_kind: str, tweets: int, users: int,
+                 skipped: int) -> None:
+        self._files.append((self.run_id, self.source, source_file, file_kind, tweets, users,
+                            skipped))
+
+    def _flush_tweets(self) -> None:
+        if self._tweets:
+            frame = pd.DataFrame(self._tweets, columns=[
+                "tweet_id", "author_id", "created_at", "payload", "fetched_at", "source_file",
+                "source_line"], dtype=object)
+            self.con.register("tweet_batch", frame)
+            self.con.execute("insert into stage_tweets select * from tweet_batch")
+            self.con.unregister("tweet_batch")
+            self._tweets.clear()
+
+    def _flush_users(self) -> None:
+        if self._users:
+            frame = pd.DataFrame(self._users, columns=[
+                "user_id", "username", "payload", "fetched_at", "source_file", "source_line"],
+                dtype=object)
+            self.con.register("user_batch", frame)
+            self.con.execute("insert into stage_users select * from user_batch")
+            self.con.unregister("user_batch")
+            self._users.clear()
+
+    def commit(self) -> LandedCounts:
+        """Move everything staged into ``raw`` in one transaction; return the new rows."""
+        self._flush_tweets()
+        self._flush_users()
+        counts = LandedCounts()
+        self.con.execute("begin transaction")
+        try:
+            counts.tweets = self.con.execute(
+                """
+                insert into raw.tweets
+                select tweet_id, author_id, created_at::timestamptz, payload::json,
+                       fetched_at::timestamptz, $source, source_file, source_line, $run_id
+                from stage_tweets as staged
+                where not exists (
+                    select 1 from raw.tweets as landed
+                    where landed.tweet_id = staged.tweet_id
+                      and landed.fetched_at = staged.fetched_at::timestamptz
+                )
+                qualify row_number() over (
+                    partition by tweet_id, fetched_at::timestamptz
+                    order by source_file, source_line
+                ) = 1
+                """,
+                {"source": self.source, "run_id": self.run_id},
+            ).fetchone()[0]
+            counts.users = self.con.execute(
+                """
+                insert into raw.users
+                select user_id, username, payload::json, fetched_at::timestamptz, $source,
+                       source_file, source_line, $run_id
+                from stage_users as staged
+                where not exists (
+                    select 1 from raw.users as landed
+                    where landed.user_id = staged.user_id
+                      and landed.fetched_at = staged.fetched_at::timestamptz
+                )
+                qualify row_number() over (
+                    partition by user_id, fetched_at::timestamptz
+                    order by source_file, source_line
+                ) = 1
+                """,
+                {"source": self.source, "run_id": self.run_id},
+            ).fetchone()[0]
+            if self._issues:
+                self.con.executemany(
+                    "insert into raw.load_issues (run_id, source, source_file, source_line, "
+                    "issue_kind, detail) values (?, ?, ?, ?, ?, ?)", self._issues)
+            if self._files:
+                self.con.executemany(
+                    "insert into raw.load_files (run_id, source, source_file, file_kind, tweets, "
+                    "users, skipped) values (?, ?, ?, ?, ?, ?, ?)", self._files)
+            self.con.execute("commit")
+        except BaseException:
+            self.con.execute("rollback")
+            raise
+        self.con.execute("delete from stage_tweets")
+        self.con.execute("delete from stage_users")
+        self._issues.clear()
+        self._files.clear()
+        return counts
+
+
+def land_registry(con: duckdb.DuckDBPyConnection, accounts: list[RegistryAccount],
+                  registry_file: str, run_id: str) -> int:
+    """Replace ``raw.registry`` with the validated registry (it is current truth, not history)."""
+    ensure_raw_schema(con)
+    rows = [(account.line_number, account.handle, account.department, account.account_id,
+             account.display_name, account.ministry, account.level, account.account_type,
+             account.timezone, registry_file, run_id) for account in accounts]
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from raw.registry")
+        if rows:
+            con.executemany("insert into raw.registry values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            rows)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return len(rows)

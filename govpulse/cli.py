@@ -1,0 +1,179 @@
+"""The ``govpulse`` command: demo data, the pipeline (through Dagster) and the dashboard."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from govpulse.settings import (
+    AS_OF_ENV,
+    DBT_VARS_ENV,
+    INPUT_DIR_ENV,
+    REGISTRY_ENV,
+    SOURCE_ENV,
+    SOURCES,
+    WAREHOUSE_ENV,
+    SettingsError,
+    format_as_of,
+    parse_as_of,
+)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _parse_var(text: str) -> tuple[str, object]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"--var expects NAME=VALUE, got {text!r}")
+    try:
+        return name.strip(), json.loads(value)
+    except json.JSONDecodeError:
+        return name.strip(), value
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from extractors.demo_corpus import generate_corpus
+
+    as_of = parse_as_of(args.as_of)
+    summary = generate_corpus(Path(args.out), as_of=as_of, seed=args.seed, scale=args.scale,
+                              progress=_say)
+    print(f"demo corpus for {format_as_of(summary.as_of)} in {summary.out_dir}")
+    print(f"  {summary.departments} departments, {summary.accounts} accounts")
+    print(f"  {summary.tweets:,} tweets: {summary.posts:,} posts, "
+          f"{summary.inbound_replies:,} inbound replies, {summary.responses:,} responses")
+    print(f"  registry: {summary.registry}")
+    return 0
+
+
+def _configure_environment(args: argparse.Namespace) -> None:
+    os.environ[WAREHOUSE_ENV] = str(Path(args.warehouse).expanduser().resolve())
+    os.environ[SOURCE_ENV] = args.source
+    os.environ[REGISTRY_ENV] = str(Path(args.registry).expanduser().resolve())
+    if args.input:
+        os.environ[INPUT_DIR_ENV] = str(Path(args.input).expanduser().resolve())
+    # as_of is fixed once for the whole run, so every asset computes for the same moment.
+    os.environ[AS_OF_ENV] = format_as_of(parse_as_of(args.as_of))
+    if args.var:
+        os.environ[DBT_VARS_ENV] = json.dumps(dict(args.var))
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+
+
+def _failure_messages(result) -> list[str]:
+    messages = []
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data:
+            error = event.step_failure_data.error
+            while error and error.cause and "Failure" not in error.cls_name:
+                error = error.cause
+            text = error.message.strip() if error else "failed"
+            messages.append(f"{event.step_key}: {text}")
+    return messages
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if args.source == "files" and not args.input:
+        _say("govpulse run: --source files needs --input DIR")
+        return 2
+    try:
+        _configure_environment(args)
+    except SettingsError as exc:
+        _say(f"govpulse run: {exc}")
+        return 2
+    registry = Path(os.environ[REGISTRY_ENV])
+    if not registry.is_file():
+        _say(f"govpulse run: registry file {registry} does not exist")
+        return 2
+
+    from dagster import DagsterInstance
+
+    from govpulse.summary import warehouse_summary
+    from orchestration.project import ensure_manifest
+
+    ensure_manifest()
+    from orchestration.definitions import load
+
+    _say(f"govpulse: running daily_refresh as of {os.environ[AS_OF_ENV]} ...")
+    job = load().resolve_job_def("daily_refresh")
+    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else \
+        DagsterInstance.ephemeral()
+    log_level = "DEBUG" if args.verbose else "INFO"
+    result = job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+    )
+    if not result.success:
+        _say("govpulse run failed; the published warehouse was left as it was.")
+        for message in _failure_messages(result) or ["the run failed (see the log above)"]:
+            _say(f"  {message}")
+        return 1
+    print(warehouse_summary(Path(os.environ[WAREHOUSE_ENV])))
+    return 0
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    app = Path(__file__).resolve().parent.parent / "reports" / "app.py"
+    os.environ[WAREHOUSE_ENV] = str(Path(args.warehouse).expanduser().resolve())
+    command = [sys.executable, "-m", "streamlit", "run", str(app),
+               "--server.port", str(args.port), "--server.headless", "true",
+               "--browser.gatherUsageStats", "false"]
+    _say(f"govpulse dashboard on http://localhost:{args.port} (Ctrl-C to stop)")
+    os.execv(sys.executable, command)
+    return 0  # not reached
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="govpulse",
+        description="How well official social-media accounts engage with citizens.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo-data", help="write the deterministic demo corpus")
+    demo.add_argument("--out", required=True, help="folder to write the corpus to")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument("--scale", type=int, default=1,
+                      help="multiply the volume by this many copies of the accounts (default 1)")
+    demo.add_argument("--as-of", default=None,
+                      help="end of the 90 days (ISO-8601; default: now)")
+    demo.set_defaults(handler=cmd_demo_data)
+
+    run = commands.add_parser("run", help="extract, build and publish the warehouse")
+    run.add_argument("--registry", required=True, help="account registry (CSV or YAML)")
+    run.add_argument("--source", choices=SOURCES, default="files")
+    run.add_argument("--input", help="folder of twarc2 JSONL files / X archives (files source)")
+    run.add_argument("--warehouse", required=True, help="warehouse file to publish (.duckdb)")
+    run.add_argument("--as-of", default=None,
+                     help="compute the figures for this moment (ISO-8601; default: now)")
+    run.add_argument("--var", action="append", type=_parse_var, metavar="NAME=VALUE",
+                     help="override a dbt var (threshold, window, weight); repeatable")
+    run.add_argument("--verbose", action="store_true", help="show Dagster's debug log")
+    run.set_defaults(handler=cmd_run)
+
+    dashboard = commands.add_parser("dashboard", help="serve the Streamlit dashboard")
+    dashboard.add_argument("--warehouse", required=True, help="published warehouse file")
+    dashboard.add_argument("--port", type=int, default=8501)
+    dashboard.set_defaults(handler=cmd_dashboard)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except SettingsError as exc:
+        _say(f"govpulse {args.command}: {exc}")
+        return 2
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

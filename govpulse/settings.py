@@ -1,0 +1,117 @@
+"""One source of settings: the environment (and a `.env` file the user may keep).
+
+Every layer (the CLI, Dagster, dbt's profile and the dashboard) reads the
+warehouse location from ``GOVPULSE_WAREHOUSE``. The pipeline never writes that
+file in place: it builds into a working copy beside it (see
+``build_database_path``) and publishes the finished file with an atomic
+rename, so readers never see a half-built warehouse.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+WAREHOUSE_ENV = "GOVPULSE_WAREHOUSE"
+REGISTRY_ENV = "GOVPULSE_REGISTRY"
+SOURCE_ENV = "GOVPULSE_SOURCE"
+INPUT_DIR_ENV = "GOVPULSE_INPUT_DIR"
+AS_OF_ENV = "GOVPULSE_AS_OF"
+DBT_VARS_ENV = "GOVPULSE_DBT_VARS"
+DEFAULT_WAREHOUSE = Path("data") / "govpulse.duckdb"
+BUILD_DIR_NAME = ".govpulse-build"
+SOURCES = ("files", "x")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+def build_database_path(warehouse: Path) -> Path:
+    """The working file the pipeline lands raw data in and runs dbt on.
+
+    It keeps the published file's name (DuckDB names the catalog after the
+    file stem, and dbt's views refer to it), in a hidden folder beside it.
+    ``dbt_project/profiles.yml`` derives the same path from the same variable.
+    """
+    return warehouse.parent / BUILD_DIR_NAME / warehouse.name
+
+
+def parse_as_of(value: str | None) -> datetime:
+    """Parse an ISO-8601 ``as_of``; naive values are taken as UTC. ``None`` means now."""
+    if value is None or not value.strip():
+        return datetime.now(UTC).replace(microsecond=0)
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise SettingsError(
+            f"as_of {text!r} is not an ISO-8601 timestamp (e.g. 2026-11-25T06:00:00Z)"
+        ) from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def format_as_of(value: datetime) -> str:
+    """The canonical text form passed to dbt: UTC, seconds precision."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Settings:
+    warehouse: Path
+    registry: Path | None
+    source: str
+    input_dir: Path | None
+    as_of: str | None
+    dbt_vars: str | None = None
+
+    @property
+    def build_database(self) -> Path:
+        return build_database_path(self.warehouse)
+
+    @classmethod
+    def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        warehouse = Path(env.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE).expanduser().resolve()
+        source = (env.get(SOURCE_ENV) or "files").strip().lower()
+        if source not in SOURCES:
+            raise SettingsError(f"{SOURCE_ENV}={source!r}: expected one of {', '.join(SOURCES)}")
+        registry = env.get(REGISTRY_ENV)
+        input_dir = env.get(INPUT_DIR_ENV)
+        as_of = env.get(AS_OF_ENV) or None
+        if as_of:
+            parse_as_of(as_of)  # fail early on a malformed value
+        dbt_vars = env.get(DBT_VARS_ENV) or None
+        if dbt_vars:
+            try:
+                if not isinstance(json.loads(dbt_vars), dict):
+                    raise ValueError
+            except ValueError:
+                raise SettingsError(f"{DBT_VARS_ENV} must be a JSON object such as "
+                                    '{"response_window_hours": 24}') from None
+        return cls(
+            warehouse=warehouse,
+            registry=Path(registry).expanduser().resolve() if registry else None,
+            source=source,
+            input_dir=Path(input_dir).expanduser().resolve() if input_dir else None,
+            as_of=as_of,
+            dbt_vars=dbt_vars,
+        )
+
+    def to_env(self) -> dict[str, str]:
+        """The environment that reproduces these settings (for dbt and child processes)."""
+        env = {WAREHOUSE_ENV: str(self.warehouse), SOURCE_ENV: self.source}
+        if self.registry:
+            env[REGISTRY_ENV] = str(self.registry)
+        if self.input_dir:
+            env[INPUT_DIR_ENV] = str(self.input_dir)
+        if self.as_of:
+            env[AS_OF_ENV] = self.as_of
+        if self.dbt_vars:
+            env[DBT_VARS_ENV] = self.dbt_vars
+        return env

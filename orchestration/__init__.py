@@ -1,0 +1,1 @@
+"""Dagster code location: thin assets over the extractors, dbt and the publish step."""

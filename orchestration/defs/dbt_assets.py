@@ -1,0 +1,25 @@
+"""The dbt project as assets: one integration point; sources ``raw.*`` match the raw assets."""
+
+
+import json
+from datetime import UTC, datetime
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from govpulse.dbt_args import build_args
+from govpulse.settings import format_as_of, parse_as_of
+from orchestration.defs.raw_assets import DUCKDB_POOL
+from orchestration.defs.resources import PipelineSettings
+from orchestration.project import dbt_project
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=DUCKDB_POOL)
+def govpulse_dbt_models(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineSettings
+):
+    as_of = parse_as_of(pipeline.as_of) if pipeline.as_of else datetime.now(UTC).replace(
+        microsecond=0)
+    context.log.info(f"dbt build with as_of {format_as_of(as_of)}")
+    overrides = json.loads(pipeline.dbt_vars) if pipeline.dbt_vars else None
+    yield from dbt.cli(build_args(as_of, overrides), context=context).stream()

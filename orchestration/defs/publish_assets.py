@@ -1,0 +1,33 @@
+"""Publishing: the finished build becomes the warehouse readers see, atomically."""
+
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from govpulse.publish import publish
+from orchestration.defs.raw_assets import DUCKDB_POOL
+from orchestration.defs.resources import PipelineSettings
+
+MARTS = ("account_scorecard", "department_scorecard", "fct_inbound_replies", "fct_posts",
+         "dim_accounts", "dim_departments", "dim_metric_settings")
+
+
+@dg.asset(
+    key=["published", "warehouse"],
+    group_name="published",
+    deps=[dg.AssetKey(["marts", name]) for name in MARTS],
+    pool=DUCKDB_POOL,
+    description="The complete warehouse file readers open, swapped in atomically after a "
+                "successful dbt build.",
+)
+def published_warehouse(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, pipeline: PipelineSettings
+) -> dg.MaterializeResult:
+    target = publish(Path(warehouse.database), Path(pipeline.warehouse))
+    context.log.info(f"published {target}")
+    return dg.MaterializeResult(metadata={
+        "path": str(target),
+        "size_mb": round(target.stat().st_size / 1e6, 1),
+    })

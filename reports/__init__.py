@@ -1,0 +1,1 @@
+"""The Streamlit dashboard. It only reads the published warehouse's marts."""

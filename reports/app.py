@@ -1,0 +1,20 @@
+"""govpulse dashboard: `streamlit run reports/app.py` (or `govpulse dashboard`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run` puts this file's folder on sys.path, not the repository root.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import streamlit as st  # noqa: E402
+
+from reports.views import league_table  # noqa: E402
+
+st.set_page_config(page_title="govpulse", page_icon="📣", layout="wide")
+
+navigation = st.navigation([
+    st.Page(league_table.render, title="League table", url_path="league", default=True),
+])
+navigation.run()

@@ -1,0 +1,31 @@
+"""Human units for the figures the marts hold."""
+
+from __future__ import annotations
+
+import math
+
+
+def duration(minutes: float | None) -> str:
+    """``95.0`` -> ``'1 h 35 min'``; empty for a missing value."""
+    if minutes is None or (isinstance(minutes, float) and math.isnan(minutes)):
+        return ""
+    if minutes < 1:
+        return f"{minutes * 60:.0f} s"
+    if minutes < 60:
+        return f"{minutes:.0f} min"
+    if minutes < 48 * 60:
+        hours, rest = divmod(round(minutes), 60)
+        return f"{hours} h {rest:02d} min"
+    return f"{minutes / (24 * 60):.1f} days"
+
+
+def rank_arrow(change: float | None) -> str:
+    """Rank change as an arrow: positive means the department moved up."""
+    if change is None or (isinstance(change, float) and math.isnan(change)):
+        return "–"
+    change = int(change)
+    if change > 0:
+        return f"▲ {change}"
+    if change < 0:
+        return f"▼ {-change}"
+    return "= 0"

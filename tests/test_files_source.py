@@ -1,0 +1,138 @@
+"""The files source: every shape loads, bad input is counted with file and line, re-runs land
+nothing twice."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+
+import duckdb
+import pytest
+
+from extractors.files_source import load_files
+from extractors.landing import RawLanding
+from tests.test_x_records import TWEET, USER
+
+
+def _load(con, folder, run_id="run-1"):
+    return load_files(folder, RawLanding(con, run_id=run_id, source="files"))
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = duckdb.connect(str(tmp_path / "govpulse.duckdb"))
+    yield connection
+    connection.close()
+
+
+def _page(*tweets, retrieved_at="2026-11-02T00:00:00Z"):
+    return json.dumps({"data": list(tweets), "includes": {"users": [USER]},
+                       "meta": {"result_count": len(tweets)},
+                       "__twarc": {"url": "https://api.twitter.com/2/tweets/search/recent",
+                                   "version": "2.14.0", "retrieved_at": retrieved_at}})
+
+
+def test_every_shape_loads_and_bad_lines_are_reported(tmp_path, con):
+    folder = tmp_path / "in"
+    (folder / "nested").mkdir(parents=True)
+    (folder / "search.jsonl").write_text(
+        _page(TWEET, dict(TWEET, id="1802")) + "\n"
+        + "{not json\n"
+        + _page(dict(TWEET, id="1803", created_at=None)) + "\n", encoding="utf-8")
+    with gzip.open(folder / "nested" / "stream.jsonl.gz", "wt", encoding="utf-8") as handle:
+        handle.write(json.dumps({"data": dict(TWEET, id="1804"), "matching_rules": []}) + "\n")
+        handle.write('{"data": {"id": "18')  # a stream cut off mid-line
+    (folder / "flat.json").write_text(  # twarc2 writes JSONL whatever the extension
+        json.dumps(dict(TWEET, id="1805", author=USER)) + "\n"
+        + json.dumps(dict(TWEET, id="1806", author=USER)) + "\n", encoding="utf-8")
+    (folder / "users.jsonl").write_text(json.dumps({"data": [USER]}) + "\n", encoding="utf-8")
+    (folder / "empty.jsonl").write_text("", encoding="utf-8")
+    (folder / "notes.txt").write_text("ignored", encoding="utf-8")
+    report = _load(con, folder)
+    by_file = {file.path: file for file in report.files}
+    assert set(by_file) == {"search.jsonl", "nested/stream.jsonl.gz", "flat.json",
+                            "users.jsonl", "empty.jsonl"}
+    assert by_file["search.jsonl"].tweets == 2 and by_file["search.jsonl"].skipped == 2
+    assert by_file["nested/stream.jsonl.gz"].tweets == 1
+    assert by_file["nested/stream.jsonl.gz"].skipped == 1
+    assert by_file["flat.json"].tweets == 2
+    assert by_file["users.jsonl"].kind == "users" and by_file["users.jsonl"].tweets == 0
+    assert by_file["empty.jsonl"].kind == "empty"
+    assert report.tweets_landed == 5
+    issues = con.execute("select source_file, source_line, detail from raw.load_issues "
+                         "order by source_file, source_line").fetchall()
+    assert issues[0][:2] == ("nested/stream.jsonl.gz", 2)
+    assert issues[1][:2] == ("search.jsonl", 2) and "not JSON" in issues[1][2]
+    assert issues[2] == ("search.jsonl", 3, "tweet without 'created_at'")
+
+
+def test_loading_twice_lands_nothing_new(tmp_path, con):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(_page(TWEET) + "\n" + _page(TWEET) + "\n", encoding="utf-8")
+    first = _load(con, folder, "run-1")
+    second = _load(con, folder, "run-2")
+    assert (first.tweets_landed, first.users_landed) == (1, 1)
+    assert (second.tweets_landed, second.users_landed) == (0, 0)
+    assert con.execute("select count(*) from raw.tweets").fetchone()[0] == 1
+
+
+def test_a_newer_fetch_is_kept_beside_the_older(tmp_path, con):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "old.jsonl").write_text(_page(TWEET) + "\n", encoding="utf-8")
+    newer = dict(TWEET, public_metrics=dict(TWEET["public_metrics"], like_count=99))
+    (folder / "new.jsonl").write_text(_page(newer, retrieved_at="2026-11-09T00:00:00Z") + "\n",
+                                      encoding="utf-8")
+    _load(con, folder)
+    rows = con.execute("select fetched_at::varchar, payload->>'$.public_metrics.like_count' "
+                       "from raw.tweets order by fetched_at").fetchall()
+    assert [likes for _, likes in rows] == ["3", "99"]
+
+
+def test_fetch_time_falls_back_to_the_file_modification_time(tmp_path, con):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = folder / "flat.jsonl"
+    path.write_text(json.dumps(TWEET) + "\n", encoding="utf-8")
+    os.utime(path, (1_780_000_000, 1_780_000_000))
+    _load(con, folder)
+    fetched = con.execute("select epoch(fetched_at) from raw.tweets").fetchone()[0]
+    assert fetched == 1_780_000_000
+
+
+def test_x_archive(tmp_path, con):
+    data = tmp_path / "archive" / "data"
+    data.mkdir(parents=True)
+    (data / "account.js").write_text(
+        'window.YTD.account.part0 = [{"account": {"accountId": "42", "username": "DCLahore", '
+        '"accountDisplayName": "DC Lahore"}}]', encoding="utf-8")
+    (data / "tweets.js").write_text(
+        "window.YTD.tweets.part0 = " + json.dumps([
+            {"tweet": {"id_str": "1051", "full_text": "Road closed today",
+                       "created_at": "Wed Oct 10 20:19:24 +0000 2018", "favorite_count": "4",
+                       "retweet_count": "1", "entities": {}}},
+            {"tweet": {"id_str": "1052", "full_text": "no date"}},
+            {"not_a_tweet": {}},
+        ]), encoding="utf-8")
+    report = _load(con, tmp_path / "archive")
+    assert report.files[0].kind == "x_archive"
+    assert (report.tweets_read, report.users_read, report.skipped) == (1, 1, 2)
+    row = con.execute("select tweet_id, author_id, created_at::varchar from raw.tweets").fetchone()
+    assert row[:2] == ("1051", "42") and row[2].startswith("2018-10-10 20:19:24")
+
+
+def test_archive_without_account_js_is_reported(tmp_path, con):
+    data = tmp_path / "archive" / "data"
+    data.mkdir(parents=True)
+    (data / "tweets.js").write_text("window.YTD.tweets.part0 = []", encoding="utf-8")
+    report = _load(con, tmp_path / "archive")
+    assert report.skipped == 1
+    detail = con.execute("select detail from raw.load_issues").fetchone()[0]
+    assert "account.js" in detail
+
+
+def test_missing_input_folder(tmp_path, con):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        _load(con, tmp_path / "nope")

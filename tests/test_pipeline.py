@@ -1,0 +1,93 @@
+"""The whole pipeline through Dagster and dbt on a real DuckDB file, via `govpulse run`."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pytest
+
+from extractors.demo_accounts import ARCHETYPES, demo_accounts
+from tests.conftest import build_warehouse
+
+pytestmark = pytest.mark.e2e
+
+MARTS = {"fct_inbound_replies", "fct_posts", "dim_accounts", "dim_departments",
+         "account_scorecard", "department_scorecard", "dim_metric_settings"}
+
+
+def _marts_snapshot(warehouse) -> dict[str, list]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {
+            name: con.execute(f"select * exclude (built_at) from marts.{name} order by all"
+                              if name == "dim_metric_settings"
+                              else f"select * from marts.{name} order by all").fetchall()
+            for name in MARTS
+        }
+
+
+def test_demo_warehouse_holds_the_marts(demo_warehouse, demo_corpus):
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        tables = {row[0] for row in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        ).fetchall()}
+        assert tables >= MARTS
+        periods = con.execute(
+            "select period, count(*) from marts.account_scorecard group by 1 order by 1"
+        ).fetchall()
+        assert {"last_7d", "last_28d", "last_90d"} <= {period for period, _ in periods}
+        assert {count for _, count in periods} == {demo_corpus.accounts}
+        inbound = con.execute("select count(*) from marts.fct_inbound_replies").fetchone()[0]
+        assert inbound == demo_corpus.inbound_replies
+        departments = con.execute(
+            "select count(*) from marts.department_scorecard where period = 'last_28d'"
+        ).fetchone()[0]
+        assert departments == demo_corpus.departments
+        broadcasters = {row[0].lower() for row in con.execute(
+            "select handle from marts.account_scorecard "
+            "where period = 'last_90d' and is_broadcaster").fetchall()}
+    expected = {account.handle.lower() for account in demo_accounts()
+                if ARCHETYPES[account.archetype].name == "broadcaster"}
+    assert broadcasters == expected
+
+
+def test_the_build_copy_is_separate_from_the_published_file(demo_warehouse):
+    build = demo_warehouse.parent / ".govpulse-build" / demo_warehouse.name
+    assert build.exists() and demo_warehouse.exists()
+    assert build.stat().st_ino != demo_warehouse.stat().st_ino
+
+
+def test_running_twice_gives_the_same_marts(demo_warehouse, demo_corpus, tmp_path, capsys):
+    warehouse = tmp_path / "govpulse.duckdb"
+    shutil.copytree(demo_warehouse.parent / ".govpulse-build", tmp_path / ".govpulse-build")
+    assert build_warehouse(demo_corpus.out_dir, demo_corpus.registry, warehouse) == 0
+    out = capsys.readouterr().out
+    assert f"warehouse: {warehouse}" in out
+    assert f"{demo_corpus.accounts} accounts" in out
+    assert _marts_snapshot(warehouse) == _marts_snapshot(demo_warehouse)
+
+
+def test_a_bad_registry_stops_the_run_and_publishes_nothing(demo_corpus, tmp_path, capsys):
+    registry = tmp_path / "registry.csv"
+    registry.write_text("handle,department\nDCLahore,Lahore\n@dclahore,Lahore\n",
+                        encoding="utf-8")
+    warehouse = tmp_path / "govpulse.duckdb"
+    assert build_warehouse(demo_corpus.out_dir, registry, warehouse) == 1
+    err = capsys.readouterr().err
+    assert f"{registry}, line 3: duplicate handle 'dclahore' (already on line 2)" in err
+    assert not warehouse.exists()
+
+
+def test_missing_input_is_a_clear_usage_error(tmp_path, capsys):
+    registry = tmp_path / "registry.csv"
+    registry.write_text("handle,department\nDCLahore,Lahore\n", encoding="utf-8")
+    from tests.conftest import run_cli
+    assert run_cli("run", "--registry", str(registry), "--source", "files",
+                   "--warehouse", str(tmp_path / "w.duckdb")) == 2
+    assert "--source files needs --input DIR" in capsys.readouterr().err
+    assert run_cli("run", "--registry", str(tmp_path / "nope.csv"), "--input", str(tmp_path),
+                   "--warehouse", str(tmp_path / "w.duckdb")) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert run_cli("run", "--registry", str(registry), "--input", str(tmp_path),
+                   "--warehouse", str(tmp_path / "w.duckdb"), "--as-of", "yesterday") == 2
+    assert "not an ISO-8601 timestamp" in capsys.readouterr().err
