@@ -8,6 +8,8 @@ DEMO_DIR := $(CURDIR)/data/demo
 export GOVPULSE_WAREHOUSE ?= $(CURDIR)/data/govpulse.duckdb
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+# dbt must be on PATH for dagster-dbt.
+export PATH := $(BIN):$(PATH)
 # The demo's 90 days end at the start of the current UTC hour, fixed once per make call.
 AS_OF := $(shell date -u +%Y-%m-%dT%H:00:00Z)
 PORT ?= 8501
