@@ -24,6 +24,10 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Dagster reads its instance config only from $DAGSTER_HOME.
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $@
+
 # dagster-dbt loads the dbt manifest at import time: parse the project once.
 manifest: install
 	cd $(CURDIR) && $(BIN)/dagster-dbt project prepare-and-package --file orchestration/project.py >/dev/null
@@ -31,7 +35,7 @@ manifest: install
 demo-data: install
 	$(BIN)/govpulse demo-data --out $(DEMO_DIR) --as-of $(AS_OF)
 
-demo-build: manifest demo-data
+demo-build: manifest demo-data $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/govpulse run --registry $(DEMO_DIR)/registry.csv --source files --input $(DEMO_DIR) \
 		--warehouse $(GOVPULSE_WAREHOUSE) --as-of $(AS_OF)
 
@@ -45,8 +49,7 @@ test: manifest lint
 	$(BIN)/python -m pytest
 
 # The Dagster UI with this repository's instance config (dagster.yaml) under .dagster_home/.
-dagster: manifest
-	mkdir -p $(DAGSTER_HOME) && cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+dagster: manifest $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m orchestration.definitions
 
 docs: manifest

@@ -99,8 +99,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     _say(f"govpulse: running daily_refresh as of {os.environ[AS_OF_ENV]} ...")
     job = load().resolve_job_def("daily_refresh")
-    instance = DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else \
-        DagsterInstance.ephemeral()
+    # With $DAGSTER_HOME the run is recorded there (and shows in the UI); else it is ephemeral.
+    if os.environ.get("DAGSTER_HOME"):
+        Path(os.environ["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+        instance = DagsterInstance.get()
+    else:
+        instance = DagsterInstance.ephemeral()
     log_level = "DEBUG" if args.verbose else "INFO"
     result = job.execute_in_process(
         instance=instance,
