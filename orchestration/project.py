@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -13,8 +16,17 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 dbt_project.prepare_if_dev()
 
 
+def ensure_dbt_on_path() -> None:
+    """dagster-dbt runs `dbt` from PATH: add this Python's scripts folder when dbt is only
+    there (a virtualenv used without activating it, e.g. `.venv/bin/govpulse run`)."""
+    scripts = Path(sys.executable).parent
+    if shutil.which("dbt") is None and (scripts / "dbt").exists():
+        os.environ["PATH"] = f"{scripts}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
 def ensure_manifest() -> Path:
     """Parse the dbt project when its manifest is missing (fresh clone, pip install)."""
+    ensure_dbt_on_path()
     if not dbt_project.manifest_path.exists():
         dbt_project.preparer.prepare(dbt_project)
     return dbt_project.manifest_path

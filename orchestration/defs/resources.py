@@ -1,16 +1,12 @@
 """Resources, configured from the environment (see govpulse/settings.py and .env.example)."""
 
 
-import shutil
-import sys
-from pathlib import Path
-
 import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from govpulse.settings import Settings
-from orchestration.project import dbt_project
+from orchestration.project import dbt_project, ensure_dbt_on_path
 
 
 class PipelineSettings(dg.ConfigurableResource):
@@ -24,20 +20,15 @@ class PipelineSettings(dg.ConfigurableResource):
     dbt_vars: str | None = None  # JSON object of dbt var overrides
 
 
-def dbt_executable() -> str:
-    """dbt on PATH, else the one installed beside this Python (a venv that is not activated)."""
-    beside = Path(sys.executable).with_name("dbt")
-    return shutil.which("dbt") or str(beside)
-
-
 @dg.definitions
 def resources() -> dg.Definitions:
     settings = Settings.from_env()
+    ensure_dbt_on_path()
     return dg.Definitions(
         resources={
             # The pipeline writes the build copy; readers open the published file.
             "warehouse": DuckDBResource(database=str(settings.build_database)),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+            "dbt": DbtCliResource(project_dir=dbt_project),
             "pipeline": PipelineSettings(
                 warehouse=str(settings.warehouse),
                 source=settings.source,
