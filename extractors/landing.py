@@ -32,7 +32,8 @@ RAW_DDL = [
         source varchar not null,
         source_file varchar,
         source_line bigint,
-        run_id varchar not null
+        run_id varchar not null,
+        landed_at timestamptz not null
     )""",
     """create table if not exists raw.users (
         user_id varchar not null,
@@ -42,7 +43,8 @@ RAW_DDL = [
         source varchar not null,
         source_file varchar,
         source_line bigint,
-        run_id varchar not null
+        run_id varchar not null,
+        landed_at timestamptz not null
     )""",
     """create table if not exists raw.registry (
         line_number integer not null,
@@ -172,7 +174,8 @@ class RawLanding:
                 """
                 insert into raw.tweets
                 select tweet_id, author_id, created_at::timestamptz, payload::json,
-                       fetched_at::timestamptz, $source, source_file, source_line, $run_id
+                       fetched_at::timestamptz, $source, source_file, source_line, $run_id,
+                       current_timestamp
                 from stage_tweets as staged
                 where not exists (
                     select 1 from raw.tweets as landed
@@ -190,7 +193,7 @@ class RawLanding:
                 """
                 insert into raw.users
                 select user_id, username, payload::json, fetched_at::timestamptz, $source,
-                       source_file, source_line, $run_id
+                       source_file, source_line, $run_id, current_timestamp
                 from stage_users as staged
                 where not exists (
                     select 1 from raw.users as landed

@@ -11,6 +11,7 @@ from pathlib import Path
 from govpulse.settings import (
     AS_OF_ENV,
     DBT_VARS_ENV,
+    FULL_REFRESH_ENV,
     INPUT_DIR_ENV,
     REGISTRY_ENV,
     SOURCE_ENV,
@@ -60,6 +61,8 @@ def _configure_environment(args: argparse.Namespace) -> None:
     os.environ[AS_OF_ENV] = format_as_of(parse_as_of(args.as_of))
     if args.var:
         os.environ[DBT_VARS_ENV] = json.dumps(dict(args.var))
+    if args.full_refresh:
+        os.environ[FULL_REFRESH_ENV] = "1"
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 
@@ -156,6 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="compute the figures for this moment (ISO-8601; default: now)")
     run.add_argument("--var", action="append", type=_parse_var, metavar="NAME=VALUE",
                      help="override a dbt var (threshold, window, weight); repeatable")
+    run.add_argument("--full-refresh", action="store_true",
+                     help="rebuild the incremental models from every raw row")
     run.add_argument("--verbose", action="store_true", help="show Dagster's debug log")
     run.set_defaults(handler=cmd_run)
 

@@ -21,6 +21,7 @@ SOURCE_ENV = "GOVPULSE_SOURCE"
 INPUT_DIR_ENV = "GOVPULSE_INPUT_DIR"
 AS_OF_ENV = "GOVPULSE_AS_OF"
 DBT_VARS_ENV = "GOVPULSE_DBT_VARS"
+FULL_REFRESH_ENV = "GOVPULSE_FULL_REFRESH"
 DEFAULT_WAREHOUSE = Path("data") / "govpulse.duckdb"
 BUILD_DIR_NAME = ".govpulse-build"
 SOURCES = ("files", "x")
@@ -69,6 +70,7 @@ class Settings:
     input_dir: Path | None
     as_of: str | None
     dbt_vars: str | None = None
+    full_refresh: bool = False
 
     @property
     def build_database(self) -> Path:
@@ -101,6 +103,7 @@ class Settings:
             input_dir=Path(input_dir).expanduser().resolve() if input_dir else None,
             as_of=as_of,
             dbt_vars=dbt_vars,
+            full_refresh=(env.get(FULL_REFRESH_ENV) or "").strip().lower() in ("1", "true", "yes"),
         )
 
     def to_env(self) -> dict[str, str]:
@@ -114,4 +117,6 @@ class Settings:
             env[AS_OF_ENV] = self.as_of
         if self.dbt_vars:
             env[DBT_VARS_ENV] = self.dbt_vars
+        if self.full_refresh:
+            env[FULL_REFRESH_ENV] = "1"
         return env

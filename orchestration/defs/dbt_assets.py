@@ -22,4 +22,5 @@ def govpulse_dbt_models(
         microsecond=0)
     context.log.info(f"dbt build with as_of {format_as_of(as_of)}")
     overrides = json.loads(pipeline.dbt_vars) if pipeline.dbt_vars else None
-    yield from dbt.cli(build_args(as_of, overrides), context=context).stream()
+    args = build_args(as_of, overrides, full_refresh=pipeline.full_refresh)
+    yield from dbt.cli(args, context=context).stream()

@@ -18,6 +18,7 @@ class PipelineSettings(dg.ConfigurableResource):
     input_dir: str | None = None
     as_of: str | None = None
     dbt_vars: str | None = None  # JSON object of dbt var overrides
+    full_refresh: bool = False  # rebuild incremental models from all raw rows
 
 
 @dg.definitions
@@ -36,6 +37,7 @@ def resources() -> dg.Definitions:
                 input_dir=str(settings.input_dir) if settings.input_dir else None,
                 as_of=settings.as_of,
                 dbt_vars=settings.dbt_vars,
+                full_refresh=settings.full_refresh,
             ),
         }
     )

@@ -3,7 +3,17 @@
 with
 
 inbound as (
-    select * from {{ ref('fct_inbound_replies') }}
+    select
+        inbound_tweet_id,
+        account_id,
+        department,
+        inbound_created_at,
+        is_eligible,
+        is_answered,
+        is_late,
+        is_pending,
+        response_minutes
+    from {{ ref('fct_inbound_replies') }}
 ),
 
 periods as (

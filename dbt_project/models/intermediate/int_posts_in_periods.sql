@@ -4,7 +4,17 @@
 with
 
 posts as (
-    select * from {{ ref('fct_posts') }}
+    select
+        tweet_id,
+        account_id,
+        department,
+        created_at,
+        post_kind,
+        engagements,
+        is_caps,
+        is_exclaim,
+        is_tone_flagged
+    from {{ ref('fct_posts') }}
 ),
 
 periods as (

@@ -1,18 +1,22 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='tweet_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
 -- One row per tweet id: the most recently fetched copy (its public_metrics are the newest).
+-- Incremental: raw rows landed since the last build are read, compared with the copies kept
+-- so far for the same ids, and the newest fetch of each id replaces the old one. A full
+-- refresh gives the same table (tested).
 with
 
 source as (
     select * from {{ source('raw', 'tweets') }}
-),
-
-newest_fetch as (
-    select
-        *,
-        row_number() over (
-            partition by tweet_id
-            order by fetched_at desc, source_file desc, source_line desc
-        ) as fetch_rank
-    from source
+    {% if is_incremental() %}
+    where landed_at > (select max(landed_at) from {{ this }})
+    {% endif %}
 ),
 
 renamed as (
@@ -24,30 +28,24 @@ renamed as (
         {{ json_text('payload', '$.in_reply_to_user_id') }} as in_reply_to_user_id,
         {{ json_text('payload', '$.text') }} as tweet_text,
         {{ json_text('payload', '$.lang') }} as lang,
-        {{ json_text('payload', '$.referenced_tweets') }} as referenced_tweets,
+        {% for position in range(4) %}
+        {{ json_text('payload', '$.referenced_tweets[' ~ position ~ '].type') }} as reference_type_{{ position }},
+        {{ json_text('payload', '$.referenced_tweets[' ~ position ~ '].id') }} as reference_id_{{ position }},
+        {% endfor %}
         {{ dbt.safe_cast(json_text('payload', '$.public_metrics.like_count'), api.Column.translate_type('bigint')) }} as like_count,
         {{ dbt.safe_cast(json_text('payload', '$.public_metrics.retweet_count'), api.Column.translate_type('bigint')) }} as retweet_count,
         {{ dbt.safe_cast(json_text('payload', '$.public_metrics.reply_count'), api.Column.translate_type('bigint')) }} as reply_count,
         {{ dbt.safe_cast(json_text('payload', '$.public_metrics.quote_count'), api.Column.translate_type('bigint')) }} as quote_count,
         {{ utc_timestamp('fetched_at') }} as fetched_at,
         source as extraction_source,
-        payload
-    from newest_fetch
-    where fetch_rank = 1
+        source_file,
+        source_line,
+        landed_at
+    from source
 ),
 
--- referenced_tweets is a short list ({type, id}); a tweet holds at most a few references.
-references_unpacked as (
-    select
-        renamed.*,
-        {% for position in range(4) %}
-        {{ json_text('payload', '$.referenced_tweets[' ~ position ~ '].type') }} as reference_type_{{ position }},
-        {{ json_text('payload', '$.referenced_tweets[' ~ position ~ '].id') }} as reference_id_{{ position }}{% if not loop.last %},{% endif %}
-        {% endfor %}
-    from renamed
-),
-
-final as (
+-- referenced_tweets is a short list of {type, id}; a tweet holds at most a few references.
+categorised as (
     select
         tweet_id,
         author_id,
@@ -77,8 +75,55 @@ final as (
         reply_count,
         quote_count,
         fetched_at,
-        extraction_source
-    from references_unpacked
+        extraction_source,
+        source_file,
+        source_line,
+        landed_at
+    from renamed
+),
+
+candidates as (
+    select * from categorised
+    {% if is_incremental() %}
+    union all
+    select * from {{ this }}
+    where tweet_id in (select tweet_id from categorised)
+    {% endif %}
+),
+
+newest_fetch as (
+    select
+        *,
+        row_number() over (
+            partition by tweet_id
+            order by fetched_at desc, source_file desc, source_line desc
+        ) as fetch_rank
+    from candidates
+),
+
+final as (
+    select
+        tweet_id,
+        author_id,
+        created_at,
+        conversation_id,
+        in_reply_to_user_id,
+        replied_to_tweet_id,
+        quoted_tweet_id,
+        is_retweet,
+        tweet_text,
+        lang,
+        like_count,
+        retweet_count,
+        reply_count,
+        quote_count,
+        fetched_at,
+        extraction_source,
+        source_file,
+        source_line,
+        landed_at
+    from newest_fetch
+    where fetch_rank = 1
 )
 
 select * from final

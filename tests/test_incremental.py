@@ -1,0 +1,82 @@
+"""An incremental build gives exactly what a full refresh gives on the same raw data."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import build_warehouse
+from tests.test_metrics_handcrafted import AS_OF, _write_corpus, tweet
+
+pytestmark = pytest.mark.e2e
+
+MARTS = ("fct_posts", "fct_inbound_replies", "account_scorecard", "department_scorecard",
+         "dim_accounts", "dim_departments")
+
+
+def _second_delivery(folder: Path) -> None:
+    """Later fetches: newer counts for 101, an older (losing) copy of 300, new tweets."""
+    folder.mkdir()
+    newer_101 = tweet("101", "11", "2026-11-24T08:00:00.000Z", "Free vaccination camp today",
+                      likes=50, retweets=9, replies=4, quotes=2)
+    older_300 = tweet("300", "22", "2026-11-22T06:00:00.000Z", "stale copy", likes=0)
+    fresh = [
+        tweet("400", "11", "2026-11-25T07:00:00.000Z", "Camp reopens Friday"),
+        tweet("401", "904", "2026-11-25T07:30:00.000Z", "Thanks!", conversation="400",
+              reply_to_user="11", replied_to="400"),
+        tweet("402", "11", "2026-11-25T08:00:00.000Z", "You're welcome", conversation="400",
+              reply_to_user="904", replied_to="401"),
+    ]
+    lines = [
+        {"data": [newer_101] + fresh, "meta": {},
+         "__twarc": {"retrieved_at": "2026-11-25T13:00:00+00:00"}},
+        {"data": [older_300], "meta": {}, "__twarc": {"retrieved_at": "2026-11-22T07:00:00Z"}},
+    ]
+    (folder / "later.jsonl").write_text("\n".join(json.dumps(line) for line in lines) + "\n",
+                                        encoding="utf-8")
+
+
+def _snapshot(warehouse: Path) -> dict[str, list]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        marts = {name: con.execute(f"select * from marts.{name} order by all").fetchall()
+                 for name in MARTS}
+        marts["stg_x__tweets"] = con.execute(
+            "select * exclude (landed_at, source_file) from staging.stg_x__tweets order by all"
+        ).fetchall()
+    return marts
+
+
+def test_incremental_equals_full_refresh(tmp_path):
+    registry = _write_corpus(tmp_path / "first")
+    _second_delivery(tmp_path / "second")
+
+    incremental = tmp_path / "incremental" / "govpulse.duckdb"
+    assert build_warehouse(tmp_path / "first", registry, incremental, AS_OF) == 0
+    assert build_warehouse(tmp_path / "second", registry, incremental, AS_OF) == 0
+
+    together = tmp_path / "together"
+    shutil.copytree(tmp_path / "first", together / "first")
+    shutil.copytree(tmp_path / "second", together / "second")
+    full = tmp_path / "full" / "govpulse.duckdb"
+    assert build_warehouse(together, registry, full, AS_OF) == 0
+
+    refreshed = tmp_path / "refreshed" / "govpulse.duckdb"
+    shutil.copytree(incremental.parent / ".govpulse-build", refreshed.parent / ".govpulse-build")
+    assert build_warehouse(tmp_path / "second", registry, refreshed, AS_OF, "--full-refresh") == 0
+
+    # (source_file differs: the combined build reads first/ and second/ subfolders)
+    got = _snapshot(incremental)
+    assert got == _snapshot(full)
+    assert got == _snapshot(refreshed)
+    # and the increment really changed things: the newest fetch of 101 won, 300 kept its own
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        likes = dict(con.execute("select tweet_id, like_count from marts.fct_posts "
+                                 "where tweet_id in ('101', '300')").fetchall())
+        answered = con.execute("select is_answered from marts.fct_inbound_replies "
+                               "where inbound_tweet_id = '401'").fetchone()[0]
+    assert likes == {"101": 50, "300": 5}
+    assert answered is True
