@@ -128,6 +128,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     os.environ[WAREHOUSE_ENV] = str(Path(args.warehouse).expanduser().resolve())
     command = [sys.executable, "-m", "streamlit", "run", str(app),
                "--server.port", str(args.port), "--server.headless", "true",
+               "--client.toolbarMode", "viewer",
                "--browser.gatherUsageStats", "false"]
     _say(f"govpulse dashboard on http://localhost:{args.port} (Ctrl-C to stop)")
     os.execv(sys.executable, command)

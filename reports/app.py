@@ -10,11 +10,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st  # noqa: E402
 
-from reports.views import league_table  # noqa: E402
+from reports.views import account, department, league_table, methodology, training  # noqa: E402
 
 st.set_page_config(page_title="govpulse", page_icon="📣", layout="wide")
 
 navigation = st.navigation([
     st.Page(league_table.render, title="League table", url_path="league", default=True),
+    st.Page(department.render, title="Department scorecard", url_path="department"),
+    st.Page(account.render, title="Account drill-down", url_path="account"),
+    st.Page(training.render, title="Training list", url_path="training"),
+    st.Page(methodology.render, title="Methodology", url_path="methodology"),
 ])
 navigation.run()

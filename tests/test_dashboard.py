@@ -1,4 +1,4 @@
-"""The dashboard pages through Streamlit's AppTest, against the demo warehouse."""
+"""Every dashboard page through Streamlit's AppTest, against the demo warehouse."""
 
 from __future__ import annotations
 
@@ -11,45 +11,148 @@ from streamlit.testing.v1 import AppTest
 from govpulse.settings import WAREHOUSE_ENV
 
 APP = str(Path(__file__).resolve().parent.parent / "reports" / "app.py")
+PAGES = ["league_table", "department", "account", "training", "methodology"]
 pytestmark = pytest.mark.e2e
 
 
-def _app(monkeypatch, warehouse) -> AppTest:
+def _page(monkeypatch, warehouse, page: str, **params: str) -> AppTest:
     monkeypatch.setenv(WAREHOUSE_ENV, str(warehouse))
-    app = AppTest.from_file(APP, default_timeout=60)
-    return app
+    app = AppTest.from_string(f"from reports.views import {page}\n{page}.render()\n",
+                              default_timeout=60)
+    for key, value in params.items():
+        app.query_params[key] = value
+    return app.run()
 
 
-def test_empty_state_tells_what_to_run(monkeypatch, tmp_path):
-    app = _app(monkeypatch, tmp_path / "none.duckdb").run()
+def _sql(warehouse, sql: str, *params) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def _param(app: AppTest, key: str):
+    value = app.query_params.get(key)
+    return value[0] if isinstance(value, list) else value
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_has_a_friendly_empty_state(monkeypatch, tmp_path, page):
+    app = _page(monkeypatch, tmp_path / "none.duckdb", page)
     assert not app.exception
-    assert "make demo-build" in app.info[0].value
-    assert "govpulse run" in app.info[0].value
+    assert "make demo-build" in app.info[0].value and "govpulse run" in app.info[0].value
 
 
-def test_league_table_ranks_departments_as_the_marts_do(monkeypatch, demo_warehouse):
-    app = _app(monkeypatch, demo_warehouse).run()
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_with_the_data_header(monkeypatch, demo_warehouse, page):
+    app = _page(monkeypatch, demo_warehouse, page)
     assert not app.exception
     assert "Figures as of" in app.caption[0].value
-    table = app.dataframe[0].value
-    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
-        expected = [row[0] for row in con.execute(
-            "select department from marts.department_scorecard where period = 'last_28d' "
-            "order by rank nulls last, department").fetchall()]
-    assert table.department.tolist() == expected
-    assert table["rank"].tolist()[0] == 1
+    assert "pipeline last ran" in app.caption[0].value
 
 
-def test_period_filter_changes_the_table_and_the_url(monkeypatch, demo_warehouse):
-    app = _app(monkeypatch, demo_warehouse).run()
-    before = app.dataframe[0].value.department.tolist()
-    app.selectbox(key="period").set_value("last_7d").run()
+def test_the_app_navigates_to_the_league_table(monkeypatch, demo_warehouse):
+    monkeypatch.setenv(WAREHOUSE_ENV, str(demo_warehouse))
+    app = AppTest.from_file(APP, default_timeout=60).run()
     assert not app.exception
-    assert app.query_params["period"] == ["last_7d"] or app.query_params["period"] == "last_7d"
-    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
-        expected = [row[0] for row in con.execute(
-            "select department from marts.department_scorecard where period = 'last_7d' "
-            "order by rank nulls last, department").fetchall()]
-    after = app.dataframe[0].value.department.tolist()
-    assert after == expected
-    assert after != before
+    assert app.title[0].value == "Department league table"
+
+
+def _ranked_departments(warehouse, period: str, level: str | None = None) -> list[str]:
+    return [row[0] for row in _sql(
+        warehouse,
+        "select department from marts.department_scorecard join marts.dim_departments "
+        "using (department) where period = ? and (? is null or level = ?) "
+        "order by rank nulls last, department", period, level, level)]
+
+
+def test_league_table_follows_the_marts_and_the_filters(monkeypatch, demo_warehouse):
+    app = _page(monkeypatch, demo_warehouse, "league_table")
+    table = app.dataframe[0].value
+    assert table.department.tolist() == _ranked_departments(demo_warehouse, "last_28d")
+    assert table["rank"].iloc[0] == 1
+    assert set(table.movement) <= {"–", "= 0"} | {f"{arrow} {n}" for arrow in "▲▼"
+                                                  for n in range(1, 20)}
+    app.selectbox(key="period").set_value("last_7d").run()
+    assert _param(app, "period") == "last_7d"
+    assert app.dataframe[0].value.department.tolist() == \
+        _ranked_departments(demo_warehouse, "last_7d")
+    app.selectbox(key="level").set_value("district").run()
+    districts = app.dataframe[0].value.department.tolist()
+    assert districts == _ranked_departments(demo_warehouse, "last_7d", "district")
+    assert 0 < len(districts) < len(_ranked_departments(demo_warehouse, "last_7d"))
+    assert app.get("download_button")
+
+
+def test_a_shared_link_opens_the_same_view(monkeypatch, demo_warehouse):
+    app = _page(monkeypatch, demo_warehouse, "league_table", period="2026-10")
+    assert app.selectbox(key="period").value == "2026-10"
+    assert app.dataframe[0].value.department.tolist() == \
+        _ranked_departments(demo_warehouse, "2026-10")
+
+
+def test_department_scorecard(monkeypatch, demo_warehouse):
+    department = "Ministry of Health Services"
+    app = _page(monkeypatch, demo_warehouse, "department", department=department)
+    assert app.title[0].value == department
+    expected = [row[0] for row in _sql(
+        demo_warehouse, "select handle from marts.account_scorecard where period = 'last_28d' "
+        "and department = ? order by composite_score desc nulls last, handle", department)]
+    assert app.dataframe[0].value.handle.tolist() == expected
+
+
+def test_account_drill_down(monkeypatch, demo_warehouse):
+    account_id, handle = _sql(demo_warehouse, "select account_id, handle from marts.dim_accounts "
+                                              "where handle = 'DCQuetta'")[0]
+    app = _page(monkeypatch, demo_warehouse, "account", account=account_id)
+    assert app.title[0].value == "@DCQuetta"
+    assert any("Broadcaster" in warning.value for warning in app.warning)
+    unanswered = app.dataframe[0].value
+    assert unanswered.link.str.startswith("https://x.com/i/web/status/").all()
+    oldest = _sql(demo_warehouse,
+                  "select min(inbound_created_at) from marts.fct_inbound_replies "
+                  "where account_id = ? and is_eligible and first_response_tweet_id is null "
+                  "and inbound_created_at > ? ", account_id,
+                  _sql(demo_warehouse, "select period_start_at from marts.department_scorecard "
+                                       "where period = 'last_28d' limit 1")[0][0])[0][0]
+    assert unanswered.inbound_created_at.iloc[0] == oldest
+    shouty = _sql(demo_warehouse, "select account_id from marts.dim_accounts "
+                                  "where handle = 'PunjabHealthMin'")[0][0]
+    app = _page(monkeypatch, demo_warehouse, "account", account=shouty)
+    examples = app.dataframe[-1].value
+    assert (examples.is_caps | examples.is_exclaim).all() and len(examples) > 0
+
+
+def test_training_list(monkeypatch, demo_warehouse):
+    app = _page(monkeypatch, demo_warehouse, "training")
+    table = app.dataframe[0].value
+    broadcasters = {row[0] for row in _sql(
+        demo_warehouse, "select handle from marts.account_scorecard "
+        "where period = 'last_28d' and is_broadcaster")}
+    assert broadcasters and broadcasters <= set(table.handle)
+    assert table.why.str.len().gt(0).all()
+    assert {"PunjabHealthMin", "LahoreDistAdmin", "EnergyMinister"} <= set(table.handle)
+    app.slider(key="tone_threshold").set_value(1.0).run()
+    assert set(app.dataframe[0].value.handle) == broadcasters
+
+
+def test_methodology_reads_the_settings_in_force(monkeypatch, demo_warehouse):
+    app = _page(monkeypatch, demo_warehouse, "methodology")
+    settings = app.dataframe[0].value
+    expected = dict(_sql(demo_warehouse,
+                         "select setting_name, setting_value from marts.dim_metric_settings"))
+    assert dict(zip(settings.setting_name, settings.setting_value, strict=True)) == expected
+    assert expected["response_window_hours"] == "48"
+    text = " ".join(markdown.value for markdown in app.markdown)
+    assert "answered_inbound / eligible_inbound" in text
+    assert "re-normalised" in text
+
+
+INJECTIONS = ["x' or 1=1 --", "'; drop table marts.account_scorecard; --", "\" or \"\"=\""]
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_hostile_url_parameters_are_harmless(monkeypatch, demo_warehouse, value):
+    for page in PAGES:
+        app = _page(monkeypatch, demo_warehouse, page, period=value, department=value,
+                    level=value, account_type=value, account=value)
+        assert not app.exception, page
+    assert _sql(demo_warehouse, "select count(*) from marts.account_scorecard")[0][0] > 0

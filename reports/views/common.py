@@ -1,13 +1,26 @@
-"""Pieces every page shares: the header, the empty state and the period filter."""
+"""Pieces every page shares: the header, the empty state, the filters and CSV downloads."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pandas as pd
 import streamlit as st
 
-from reports.warehouse import is_ready, query, warehouse_path
+from reports import queries
+from reports.warehouse import is_ready, warehouse_path
 
 TRAILING_PERIODS = {"last_7d": "Last 7 days", "last_28d": "Last 28 days",
                     "last_90d": "Last 90 days"}
+ALL = "All"
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: str
+    department: str | None
+    level: str | None
+    account_type: str | None
 
 
 def header() -> bool:
@@ -21,31 +34,55 @@ def header() -> bool:
             f"--warehouse {warehouse_path()}\n```"
         )
         return False
-    settings = query("select setting_name, setting_value, built_at from marts.dim_metric_settings")
-    as_of = settings.loc[settings.setting_name == "as_of", "setting_value"].iloc[0]
-    built_at = settings.built_at.iloc[0]
+    info = queries.build_info()
+    as_of = info.loc[info.setting_name == "as_of", "setting_value"].iloc[0]
     st.caption(f"Figures as of **{str(as_of)[:16]} UTC** · pipeline last ran "
-               f"**{str(built_at)[:16]} UTC**")
+               f"**{str(info.built_at.iloc[0])[:16]} UTC**")
     return True
-
-
-def periods() -> list[str]:
-    months = query(
-        "select distinct period from marts.department_scorecard where period_kind = 'month' "
-        "order by period desc"
-    ).period.tolist()
-    return list(TRAILING_PERIODS) + months
 
 
 def period_label(period: str) -> str:
     return TRAILING_PERIODS.get(period, period)
 
 
-def period_filter(key: str = "period") -> str:
-    """A period selector whose value lives in the URL, so the view can be shared."""
-    options = periods()
-    wanted = st.query_params.get(key, "last_28d")
-    index = options.index(wanted) if wanted in options else options.index("last_28d")
-    chosen = st.selectbox("Period", options, index=index, format_func=period_label, key=key)
-    st.query_params[key] = chosen
+def _choice(label: str, options: list[str], key: str, default: str,
+            format_func=str) -> str:
+    """A sidebar select box whose value lives in the URL, so a view can be shared."""
+    wanted = st.query_params.get(key, default)
+    index = options.index(wanted) if wanted in options else options.index(default)
+    chosen = st.sidebar.selectbox(label, options, index=index, key=key,
+                                  format_func=format_func)
+    if chosen == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = chosen
     return chosen
+
+
+def filters(department: bool = True) -> Filters:
+    options = queries.filter_options()
+    period = _choice("Period", list(TRAILING_PERIODS) + queries.periods(), "period",
+                     "last_28d", period_label)
+    chosen_department = ALL
+    if department:
+        chosen_department = _choice("Department", [ALL] + sorted(options.department.unique()),
+                                    "department", ALL)
+    level = _choice("Level", [ALL] + sorted(options.level.dropna().unique()), "level", ALL)
+    account_type = _choice("Account type", [ALL] + sorted(options.account_type.dropna().unique()),
+                           "account_type", ALL)
+    return Filters(
+        period=period,
+        department=None if chosen_department == ALL else chosen_department,
+        level=None if level == ALL else level,
+        account_type=None if account_type == ALL else account_type,
+    )
+
+
+def download(frame: pd.DataFrame, name: str, key: str) -> None:
+    st.download_button("Download CSV", frame.to_csv(index=False).encode("utf-8"),
+                       file_name=f"{name}.csv", mime="text/csv", key=key)
+
+
+def table_height(rows: int) -> int:
+    """Tall enough to show every row (up to 25) without an inner scroll bar."""
+    return 38 + 35 * max(1, min(rows, 25))

@@ -1,0 +1,51 @@
+"""Altair charts with titles, axis labels and a colour-blind-safe palette (Okabe-Ito)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+             "#000000"]
+
+
+def monthly_lines(frame: pd.DataFrame, value: str, title: str, axis: str,
+                  percent: bool = False) -> alt.Chart:
+    return alt.Chart(frame, title=title).mark_line(point=True, color=OKABE_ITO[0]).encode(
+        x=alt.X("month:O", title="Month"),
+        y=alt.Y(f"{value}:Q", title=axis, axis=alt.Axis(format="%" if percent else ",.0f")),
+        tooltip=["month", alt.Tooltip(f"{value}:Q", format=".1%" if percent else ",.1f")],
+    )
+
+
+def stacked_bars(frame: pd.DataFrame, x: str, x_title: str, value: str, value_title: str,
+                 color: str, color_title: str, title: str, time_axis: bool = False) -> alt.Chart:
+    kinds = sorted(frame[color].unique().tolist()) if not frame.empty else []
+    return alt.Chart(frame, title=title).mark_bar().encode(
+        x=alt.X(f"{x}:{'T' if time_axis else 'O'}", title=x_title),
+        y=alt.Y(f"{value}:Q", title=value_title, stack="zero"),
+        color=alt.Color(f"{color}:N", title=color_title,
+                        scale=alt.Scale(domain=kinds, range=OKABE_ITO[:max(1, len(kinds))])),
+        tooltip=[x, color, value],
+    )
+
+
+def histogram(frame: pd.DataFrame, title: str) -> alt.Chart:
+    order = frame.sort_values("bucket_order").bucket.tolist()
+    return alt.Chart(frame, title=title).mark_bar(color=OKABE_ITO[0]).encode(
+        x=alt.X("bucket:N", title="Time to first response", sort=order),
+        y=alt.Y("replies:Q", title="Answered inbound replies"),
+        tooltip=["bucket", "replies"],
+    )
+
+
+def status_bars(frame: pd.DataFrame, title: str) -> alt.Chart:
+    domain = ["answered", "answered late", "unanswered", "pending"]
+    return alt.Chart(frame, title=title).mark_bar().encode(
+        x=alt.X("replies:Q", title="Inbound replies"),
+        y=alt.Y("status:N", title="Status", sort=domain),
+        color=alt.Color("status:N", title="Status",
+                        scale=alt.Scale(domain=domain, range=[OKABE_ITO[2], OKABE_ITO[1],
+                                                              OKABE_ITO[5], OKABE_ITO[4]])),
+        tooltip=["status", "replies"],
+    )

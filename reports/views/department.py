@@ -1,0 +1,67 @@
+"""Department scorecard: its accounts ranked, trends, response times, inbound volume."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from reports import charts, queries
+from reports.formatting import duration
+from reports.views.common import download, filters, header, period_label, table_height
+
+ACCOUNT_COLUMNS = {
+    "handle": st.column_config.TextColumn("Account"),
+    "display_name": st.column_config.TextColumn("Name", width="medium"),
+    "composite_score": st.column_config.ProgressColumn("Composite", min_value=0, max_value=100,
+                                                       format="%.1f"),
+    "response_rate_pct": st.column_config.NumberColumn("Response rate", format="%.1f%%"),
+    "median_response": st.column_config.TextColumn("Median response"),
+    "posts_original": st.column_config.NumberColumn("Original posts"),
+    "inbound_replies": st.column_config.NumberColumn("Inbound"),
+    "answered_inbound": st.column_config.NumberColumn("Answered"),
+    "tone_flag_pct": st.column_config.NumberColumn("Tone flags", format="%.1f%%"),
+    "is_broadcaster": st.column_config.CheckboxColumn("Broadcaster"),
+}
+
+
+def render() -> None:
+    if not header():
+        return
+    chosen = filters()
+    departments = sorted(queries.filter_options().department.unique())
+    department = chosen.department or departments[0]
+    st.title(department)
+    if chosen.department is None:
+        st.caption("Pick a department in the sidebar; showing the first one.")
+    accounts = queries.accounts(chosen.period, department, chosen.level, chosen.account_type)
+    table = accounts.assign(
+        response_rate_pct=accounts.response_rate * 100,
+        median_response=accounts.median_response_minutes.map(duration),
+        tone_flag_pct=accounts.tone_flag_share * 100,
+    )[list(ACCOUNT_COLUMNS)]
+    st.subheader(f"Accounts, {period_label(chosen.period).lower()}")
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config=ACCOUNT_COLUMNS, height=table_height(len(table)))
+    download(table, f"accounts_{department}_{chosen.period}", "department_accounts_csv")
+
+    trend = queries.department_trend(department)
+    left, right = st.columns(2)
+    left.altair_chart(charts.monthly_lines(trend, "response_rate", "Response rate by month",
+                                           "Response rate", percent=True),
+                      width="stretch")
+    right.altair_chart(charts.monthly_lines(trend, "median_response_minutes",
+                                            "Median response time by month", "Minutes"),
+                       width="stretch")
+    histogram = queries.response_time_histogram(chosen.period, department=department)
+    volume = trend.melt(id_vars="month", value_vars=["answered_inbound", "late_inbound",
+                                                     "pending_inbound"],
+                        var_name="status", value_name="replies")
+    volume["status"] = volume.status.str.replace("_inbound", "")
+    left, right = st.columns(2)
+    left.altair_chart(charts.histogram(
+        histogram, f"Response times, {period_label(chosen.period).lower()}"),
+        width="stretch")
+    right.altair_chart(charts.stacked_bars(
+        volume, "month", "Month", "replies", "Inbound replies", "status", "Status",
+        "Inbound volume: answered, late, pending (the rest unanswered)"),
+        width="stretch")
+    st.caption(f"Inbound replies by month: {int(trend.inbound_replies.sum()):,} in all.")
