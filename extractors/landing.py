@@ -68,6 +68,21 @@ RAW_DDL = [
         detail varchar not null,
         recorded_at timestamptz not null default current_timestamp
     )""",
+    """create table if not exists raw.x_watermarks (
+        account_id varchar not null,
+        stream varchar not null,
+        since_id varchar not null,
+        updated_at timestamptz not null,
+        run_id varchar not null
+    )""",
+    """create table if not exists raw.account_status (
+        handle varchar not null,
+        account_id varchar,
+        status varchar not null,
+        reason varchar,
+        checked_at timestamptz not null,
+        run_id varchar not null
+    )""",
     """create table if not exists raw.load_files (
         run_id varchar not null,
         source varchar not null,
@@ -244,3 +259,44 @@ def land_registry(con: duckdb.DuckDBPyConnection, accounts: list[RegistryAccount
         con.execute("rollback")
         raise
     return len(rows)
+
+
+def read_watermarks(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], tuple[str, datetime]]:
+    """(account_id, stream) -> (since_id, updated_at) for the X API source."""
+    ensure_raw_schema(con)
+    rows = con.execute("select account_id, stream, since_id, updated_at from raw.x_watermarks")
+    return {(account, stream): (since_id, updated) for account, stream, since_id, updated
+            in rows.fetchall()}
+
+
+def save_watermark(con: duckdb.DuckDBPyConnection, account_id: str, stream: str, since_id: str,
+                   run_id: str, updated_at: datetime) -> None:
+    """Advance a watermark; called only once every page up to ``since_id`` is landed."""
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from raw.x_watermarks where account_id = ? and stream = ?",
+                    [account_id, stream])
+        con.execute("insert into raw.x_watermarks values (?, ?, ?, ?, ?)",
+                    [account_id, stream, since_id, updated_at, run_id])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def save_account_status(con: duckdb.DuckDBPyConnection,
+                        statuses: list[tuple[str, str | None, str, str | None]],
+                        run_id: str) -> None:
+    """Replace the status of the handles checked: (handle, account_id, status, reason)."""
+    ensure_raw_schema(con)
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from raw.account_status")
+        if statuses:
+            con.executemany("insert into raw.account_status values "
+                            "(?, ?, ?, ?, current_timestamp, ?)",
+                            [(*status, run_id) for status in statuses])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise

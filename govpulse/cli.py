@@ -78,6 +78,26 @@ def _failure_messages(result) -> list[str]:
     return messages
 
 
+def _extraction_summary(result) -> str:
+    """What the extraction asset reported (its Dagster metadata), as one line."""
+    for materialization in result.asset_materializations_for_node("raw_tweets_and_users"):
+        if materialization.asset_key.path != ["raw", "tweets"]:
+            continue
+        values = {key: value.value for key, value in materialization.metadata.items()}
+        if values.get("source") == "x":
+            line = (f"extracted from the X API: {values['api_calls']} calls, "
+                    f"{values['tweets_read']:,} tweets read, {values['rows_landed']:,} new, "
+                    f"{values['accounts_active']} accounts active, "
+                    f"{values['accounts_unavailable']} unavailable, "
+                    f"{values['coverage_gaps']} coverage gaps (see raw.load_issues)")
+            if values.get("stopped_early"):
+                line += f"\n  stopped early: {values['stopped_early']}"
+            return line
+        return (f"extracted from {values['files']} files: {values['tweets_read']:,} tweets read, "
+                f"{values['rows_landed']:,} new, {values['skipped_records']:,} records skipped")
+    return "extraction reported nothing"
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     if args.source == "files" and not args.input:
         _say("govpulse run: --source files needs --input DIR")
@@ -119,6 +139,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         for message in _failure_messages(result) or ["the run failed (see the log above)"]:
             _say(f"  {message}")
         return 1
+    print(_extraction_summary(result))
     print(warehouse_summary(Path(os.environ[WAREHOUSE_ENV])))
     return 0
 

@@ -22,6 +22,7 @@ INPUT_DIR_ENV = "GOVPULSE_INPUT_DIR"
 AS_OF_ENV = "GOVPULSE_AS_OF"
 DBT_VARS_ENV = "GOVPULSE_DBT_VARS"
 FULL_REFRESH_ENV = "GOVPULSE_FULL_REFRESH"
+X_LOOKBACK_ENV = "GOVPULSE_X_LOOKBACK_DAYS"
 DEFAULT_WAREHOUSE = Path("data") / "govpulse.duckdb"
 BUILD_DIR_NAME = ".govpulse-build"
 SOURCES = ("files", "x")
@@ -71,6 +72,7 @@ class Settings:
     as_of: str | None
     dbt_vars: str | None = None
     full_refresh: bool = False
+    x_lookback_days: float = 2.0
 
     @property
     def build_database(self) -> Path:
@@ -96,6 +98,10 @@ class Settings:
             except ValueError:
                 raise SettingsError(f"{DBT_VARS_ENV} must be a JSON object such as "
                                     '{"response_window_hours": 24}') from None
+        try:
+            lookback = float(env.get(X_LOOKBACK_ENV) or 2)
+        except ValueError:
+            raise SettingsError(f"{X_LOOKBACK_ENV} must be a number of days") from None
         return cls(
             warehouse=warehouse,
             registry=Path(registry).expanduser().resolve() if registry else None,
@@ -104,6 +110,7 @@ class Settings:
             as_of=as_of,
             dbt_vars=dbt_vars,
             full_refresh=(env.get(FULL_REFRESH_ENV) or "").strip().lower() in ("1", "true", "yes"),
+            x_lookback_days=lookback,
         )
 
     def to_env(self) -> dict[str, str]:

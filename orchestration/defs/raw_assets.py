@@ -3,6 +3,7 @@ so dbt's ``source('raw', ...)`` picks them up by name."""
 
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -11,7 +12,9 @@ from dagster_duckdb import DuckDBResource
 from extractors.files_source import load_files
 from extractors.landing import RawLanding, land_registry
 from extractors.registry import load_registry
-from orchestration.defs.resources import PipelineSettings
+from extractors.x_source import XSource
+from govpulse.settings import parse_as_of
+from orchestration.defs.resources import PipelineSettings, XApiResource
 
 DUCKDB_POOL = "duckdb_writes"
 
@@ -50,32 +53,60 @@ def raw_registry(
     pool=DUCKDB_POOL,
 )
 def raw_tweets_and_users(
-    context: dg.AssetExecutionContext, warehouse: DuckDBResource, pipeline: PipelineSettings
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, pipeline: PipelineSettings,
+    x_api: XApiResource,
 ):
-    if pipeline.source != "files":
-        raise dg.Failure(f"Source {pipeline.source!r} is not available in this version; "
-                         "use --source files.")
+    started = time.monotonic()
+    if pipeline.source == "x":
+        tweets_meta, users_meta = _extract_x(context, warehouse, pipeline, x_api)
+    else:
+        tweets_meta, users_meta = _extract_files(context, warehouse, pipeline)
+    tweets_meta["duration_seconds"] = round(time.monotonic() - started, 2)
+    yield dg.MaterializeResult(asset_key=["raw", "tweets"], metadata=tweets_meta)
+    yield dg.MaterializeResult(asset_key=["raw", "users"], metadata=users_meta)
+
+
+def _extract_files(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+                   pipeline: PipelineSettings) -> tuple[dict, dict]:
     if not pipeline.input_dir:
         raise dg.Failure("No input folder: set GOVPULSE_INPUT_DIR or pass --input DIR.")
-    started = time.monotonic()
     with warehouse.get_connection() as con:
         landing = RawLanding(con, run_id=context.run_id, source="files")
         report = load_files(Path(pipeline.input_dir), landing, progress=context.log.info)
-    elapsed = round(time.monotonic() - started, 2)
     context.log.info(
         f"{len(report.files)} files: {report.tweets_read:,} tweets and {report.users_read:,} users "
         f"read, {report.tweets_landed:,} and {report.users_landed:,} new, "
         f"{report.skipped:,} records skipped"
     )
-    yield dg.MaterializeResult(asset_key=["raw", "tweets"], metadata={
+    return ({
+        "source": "files",
         "files": len(report.files),
         "tweets_read": report.tweets_read,
         "rows_landed": report.tweets_landed,
         "skipped_records": report.skipped,
         "files_without_tweets": report.files_without_tweets,
-        "duration_seconds": elapsed,
-    })
-    yield dg.MaterializeResult(asset_key=["raw", "users"], metadata={
-        "users_read": report.users_read,
-        "rows_landed": report.users_landed,
-    })
+    }, {"users_read": report.users_read, "rows_landed": report.users_landed})
+
+
+def _extract_x(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
+               pipeline: PipelineSettings, x_api: XApiResource) -> tuple[dict, dict]:
+    accounts = load_registry(Path(pipeline.registry or ""))
+    as_of = parse_as_of(pipeline.as_of) if pipeline.as_of else datetime.now(UTC)
+    with warehouse.get_connection() as con:
+        source = XSource(x_api.client(), con, run_id=context.run_id, as_of=as_of,
+                         lookback_days=x_api.lookback_days, progress=context.log.info)
+        report = source.run(accounts)
+    context.log.info(report.summary())
+    if report.stopped:
+        context.log.warning(report.stopped)
+    return ({
+        "source": "x",
+        "api_calls": report.api_calls,
+        "tweets_read": report.tweets_read,
+        "rows_landed": report.tweets_landed,
+        "accounts_active": sum(1 for account in report.accounts if account.status == "active"),
+        "accounts_unavailable": sum(1 for account in report.accounts
+                                    if account.status != "active"),
+        "coverage_gaps": sum(len(account.coverage) for account in report.accounts),
+        "stopped_early": report.stopped or "",
+    }, {"rows_landed": report.users_landed})

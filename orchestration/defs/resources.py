@@ -5,6 +5,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
+from extractors.x_client import XApi, XApiSettings
 from govpulse.settings import Settings
 from orchestration.project import dbt_project, ensure_dbt_on_path
 
@@ -21,6 +22,19 @@ class PipelineSettings(dg.ConfigurableResource):
     full_refresh: bool = False  # rebuild incremental models from all raw rows
 
 
+class XApiResource(dg.ConfigurableResource):
+    """The X API v2 client. The bearer token is read from X_BEARER_TOKEN when a run needs it:
+    it is never resource config, so it never reaches run config or the event log."""
+
+    lookback_days: float = 2.0
+
+    def settings(self) -> XApiSettings:
+        return XApiSettings.from_env()
+
+    def client(self) -> XApi:
+        return XApi(self.settings())
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
     settings = Settings.from_env()
@@ -30,6 +44,7 @@ def resources() -> dg.Definitions:
             # The pipeline writes the build copy; readers open the published file.
             "warehouse": DuckDBResource(database=str(settings.build_database)),
             "dbt": DbtCliResource(project_dir=dbt_project),
+            "x_api": XApiResource(lookback_days=settings.x_lookback_days),
             "pipeline": PipelineSettings(
                 warehouse=str(settings.warehouse),
                 source=settings.source,

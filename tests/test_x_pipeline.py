@@ -1,0 +1,76 @@
+"""`govpulse run --source x` end to end against the loopback stand-in of the X API."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import duckdb
+import pytest
+
+from extractors.demo_corpus import generate_corpus
+from tests.conftest import build_warehouse, restored_environment
+from tests.x_standin import Corpus, StandIn
+
+pytestmark = pytest.mark.e2e
+
+AS_OF = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # midnight: the 90 days start at a midnight
+AS_OF_TEXT = "2026-11-25T00:00:00Z"
+TOKEN = "AAAAgovpulse-e2e-FAKE-token-7f3c9d"
+MARTS = ("fct_posts", "fct_inbound_replies", "account_scorecard", "department_scorecard",
+         "dim_accounts", "dim_departments")
+
+
+def _marts(warehouse) -> dict[str, list]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {name: con.execute(f"select * from marts.{name} order by all").fetchall()
+                for name in MARTS}
+
+
+def _run_x(registry, warehouse, url: str, token: str = TOKEN, access: str = "pro") -> int:
+    from govpulse.cli import main
+
+    with restored_environment():
+        os.environ.update({"X_BEARER_TOKEN": token, "GOVPULSE_X_API_BASE_URL": url,
+                           "GOVPULSE_X_ACCESS_LEVEL": access, "GOVPULSE_X_LOOKBACK_DAYS": "0"})
+        return main(["run", "--registry", str(registry), "--source", "x", "--warehouse",
+                     str(warehouse), "--as-of", AS_OF_TEXT])
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return generate_corpus(tmp_path_factory.mktemp("x-demo") / "corpus", as_of=AS_OF)
+
+
+def test_x_source_gives_the_same_marts_as_the_files(corpus, tmp_path, capsys):
+    from_files = tmp_path / "files" / "govpulse.duckdb"
+    assert build_warehouse(corpus.out_dir, corpus.registry, from_files, AS_OF_TEXT) == 0
+    from_x = tmp_path / "x" / "govpulse.duckdb"
+    with StandIn(Corpus.from_folder(corpus.out_dir), TOKEN, now=AS_OF) as standin:
+        assert _run_x(corpus.registry, from_x, standin.url) == 0
+    out = capsys.readouterr().out
+    assert "extracted from the X API:" in out
+    assert f"{corpus.accounts} accounts active" in out
+    assert _marts(from_x) == _marts(from_files)
+
+
+def test_the_token_never_reaches_an_output(corpus, tmp_path, capsys, caplog, monkeypatch):
+    """Good, refused and flaky runs: the token is in no log, message, file or event."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    warehouse = tmp_path / "govpulse.duckdb"
+    with StandIn(Corpus.from_folder(corpus.out_dir), TOKEN, now=AS_OF) as standin:
+        standin.fail_next("/2/users/", 503)
+        standin.fail_next("/2/tweets/search", 429)
+        assert _run_x(corpus.registry, warehouse, standin.url, access="basic") == 0
+        assert _run_x(corpus.registry, warehouse, standin.url, token=TOKEN + "-wrong") == 1
+    captured = capsys.readouterr()
+    assert "X_BEARER_TOKEN" in captured.err  # the refusal says what to fix
+    for text in (captured.out, captured.err, caplog.text):
+        assert TOKEN not in text
+    files = [path for path in list(home.rglob("*")) + list(tmp_path.rglob("*.duckdb*"))
+             if path.is_file()]
+    assert any(path.suffix == ".db" for path in files)  # Dagster's event log is there
+    for path in files:
+        assert TOKEN.encode() not in path.read_bytes(), path
