@@ -244,10 +244,17 @@ class XSource:
         best = max(candidates, key=int)
         save_watermark(self.con, account.account_id, stream, best, self.run_id, self.now())
 
-    def run(self, registry: list[RegistryAccount]) -> XReport:
+    def run(self, registry: list[RegistryAccount], *,
+            backfill: set[str] | None = None) -> XReport:
+        """Fetch for every registry account; accounts in ``backfill`` (handles, any case)
+        start again from the full history, ignoring their watermarks."""
+        backfill_keys = {handle.lstrip("@").lower() for handle in backfill or ()}
         try:
             active = self.resolve(registry)
-            watermarks = read_watermarks(self.con)
+            watermarks = {key: value for key, value in read_watermarks(self.con).items()
+                          if not any(key[0] == account.account_id
+                                     and account.handle.lower() in backfill_keys
+                                     for account, _ in active)}
             for number, (account, username) in enumerate(active, start=1):
                 self._timeline(account, watermarks)
                 self._replies(account, username, watermarks)

@@ -195,6 +195,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Settings come from the environment; a .env file in the working folder fills the gaps
+    # (command-line flags win over both).
+    from dotenv import load_dotenv
+
+    load_dotenv(Path.cwd() / ".env", override=False)
     try:
         return args.handler(args)
     except SettingsError as exc:

@@ -1,39 +1,199 @@
-"""The Dagster code location: definitions load, keys line up, the instance config is valid."""
+"""The Dagster code location: definitions, keys, automation, checks and the webserver."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+import duckdb
+import pytest
+from dagster_duckdb import DuckDBResource
 
+from extractors.x_client import XApi, XApiSettings
 from orchestration.definitions import load
+from orchestration.defs.automation import daily_refresh_schedule, registry_changed
+from orchestration.defs.checks import accounts_have_recent_data, registry_accounts_resolved
+from orchestration.defs.raw_assets import raw_registry, raw_tweets_and_users
+from orchestration.defs.resources import PipelineSettings, XApiResource
+from tests.test_x_source import TOKEN, _corpus
+from tests.x_standin import StandIn
 
 REPO = Path(__file__).resolve().parent.parent
 
+EXPECTED_NON_DBT_KEYS = ["published/warehouse", "raw/registry", "raw/tweets", "raw/users"]
+EXPECTED_DBT_KEYS = [
+    "intermediate/int_account_period_metrics", "intermediate/int_inbound_first_responses",
+    "intermediate/int_inbound_in_periods", "intermediate/int_inbound_replies",
+    "intermediate/int_official_accounts", "intermediate/int_periods",
+    "intermediate/int_posts_classified", "intermediate/int_posts_in_periods",
+    "marts/account_scorecard", "marts/department_scorecard", "marts/dim_accounts",
+    "marts/dim_departments", "marts/dim_metric_settings", "marts/fct_inbound_replies",
+    "marts/fct_posts", "staging/stg_registry__accounts", "staging/stg_x__tweets",
+    "staging/stg_x__users",
+]
 
-def test_definitions_load_and_asset_keys_line_up(monkeypatch, tmp_path):
+
+@pytest.fixture
+def defs(monkeypatch, tmp_path) -> dg.Definitions:
     monkeypatch.setenv("GOVPULSE_WAREHOUSE", str(tmp_path / "govpulse.duckdb"))
-    defs = load()
+    return load()
+
+
+def test_snapshot_of_every_asset_job_schedule_and_sensor(defs):
     graph = defs.resolve_asset_graph()
-    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    assert {"raw/registry", "raw/tweets", "raw/users", "published/warehouse",
-            "marts/account_scorecard", "marts/department_scorecard",
-            "marts/fct_inbound_replies"} <= keys
+    keys = sorted(key.to_user_string() for key in graph.get_all_asset_keys())
+    assert keys == sorted(EXPECTED_NON_DBT_KEYS + EXPECTED_DBT_KEYS)
+    jobs = sorted(job.name for job in defs.resolve_all_job_defs() if job.name != "__ASSET_JOB")
+    assert jobs == ["backfill_account", "daily_refresh", "rebuild_warehouse"]
+    assert [schedule.name for schedule in defs.schedules] == ["daily_refresh_schedule"]
+    assert [sensor.name for sensor in defs.sensors] == ["registry_changed"]
+    checks = {(check.asset_key.to_user_string(), check.name) for check in graph.asset_check_keys}
+    assert ("raw/users", "registry_accounts_resolved") in checks
+    assert ("raw/tweets", "accounts_have_recent_data") in checks
+    # dbt tests arrive as asset checks, on the models they test
+    assert any(key == "marts/account_scorecard" for key, _ in checks)
     # dbt's source('raw', 'tweets') is the extraction asset, matched by name
     staging = graph.get(dg.AssetKey(["staging", "stg_x__tweets"]))
     assert dg.AssetKey(["raw", "tweets"]) in staging.parent_keys
     published = graph.get(dg.AssetKey(["published", "warehouse"]))
     assert dg.AssetKey(["marts", "department_scorecard"]) in published.parent_keys
-    assert defs.resolve_job_def("daily_refresh") is not None
-    # dbt tests arrive as asset checks
-    assert any(check.asset_key == dg.AssetKey(["marts", "account_scorecard"])
-               for check in graph.asset_check_keys)
 
 
 def test_dagster_yaml_is_a_valid_instance_config(monkeypatch, tmp_path):
     shutil.copy(REPO / "dagster.yaml", tmp_path / "dagster.yaml")
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
     with dg.DagsterInstance.get() as instance:
-        assert instance.get_concurrency_config().pool_config.default_pool_limit == 1
-        assert instance.get_concurrency_config().run_queue_config.max_concurrent_runs == 1
+        config = instance.get_concurrency_config()
+        assert config.pool_config.default_pool_limit == 1
+        assert config.run_queue_config.max_concurrent_runs == 1
+        assert instance.run_retries_enabled and instance.run_retries_max_retries == 2
+
+
+def test_daily_schedule_runs_at_six_in_karachi():
+    assert daily_refresh_schedule.cron_schedule == "0 6 * * *"
+    assert daily_refresh_schedule.execution_timezone == "Asia/Karachi"
+    context = dg.build_schedule_context(
+        scheduled_execution_time=datetime(2026, 11, 25, 1, 0, tzinfo=UTC))
+    requests = list(daily_refresh_schedule.evaluate_tick(context).run_requests or [])
+    assert len(requests) == 1 and requests[0].job_name in (None, "daily_refresh")
+
+
+def test_registry_sensor_requests_a_backfill_for_new_accounts(monkeypatch, tmp_path):
+    registry = tmp_path / "registry.csv"
+    registry.write_text("handle,department\nDCLahore,Lahore\n", encoding="utf-8")
+    monkeypatch.setenv("GOVPULSE_REGISTRY", str(registry))
+    with dg.instance_for_test() as instance:
+        first = dg.build_sensor_context(instance=instance)
+        result = registry_changed.evaluate_tick(first)
+        assert not result.run_requests and "watching" in result.skip_message
+        cursor = result.cursor
+        assert json.loads(cursor)["handles"] == ["dclahore"]
+        same = registry_changed.evaluate_tick(dg.build_sensor_context(instance=instance,
+                                                                      cursor=cursor))
+        assert same.skip_message == "registry unchanged"
+        registry.write_text("handle,department\nDCLahore,Lahore\n@NewDesk,Water\n",
+                            encoding="utf-8")
+        added = registry_changed.evaluate_tick(dg.build_sensor_context(instance=instance,
+                                                                       cursor=cursor))
+        [request] = added.run_requests
+        assert request.job_name == "backfill_account"
+        assert request.run_config["ops"]["raw_tweets_and_users"]["config"] == \
+            {"backfill_accounts": ["newdesk"]}
+        cursor = added.cursor
+        registry.write_text("handle,department\nDCLahore,Lahore\n@NewDesk,Irrigation\n",
+                            encoding="utf-8")
+        moved = registry_changed.evaluate_tick(dg.build_sensor_context(instance=instance,
+                                                                       cursor=cursor))
+        assert [request.job_name for request in moved.run_requests] == ["daily_refresh"]
+        registry.write_text("handle,department\nDCLahore,\n", encoding="utf-8")
+        broken = registry_changed.evaluate_tick(dg.build_sensor_context(
+            instance=instance, cursor=moved.cursor))
+        assert "not valid" in broken.skip_message and "line 2" in broken.skip_message
+
+
+class FixtureXApi(XApiResource):
+    """The fixture implementation: the same client, pointed at the loopback stand-in."""
+
+    url: str
+
+    def client(self) -> XApi:
+        return XApi(XApiSettings(bearer_token=TOKEN, base_url=self.url, access_level="pro"),
+                    sleep=lambda _: None)
+
+
+def test_materialize_extraction_with_the_fixture_client(tmp_path):
+    registry = tmp_path / "registry.csv"
+    registry.write_text("handle,department\nHealthDesk,Health\nghost,Health\n", encoding="utf-8")
+    database = tmp_path / "build.duckdb"
+    with StandIn(_corpus(posts=120, replies=7), TOKEN) as standin:
+        result = dg.materialize(
+            [raw_registry, raw_tweets_and_users, registry_accounts_resolved,
+             accounts_have_recent_data],
+            resources={
+                "warehouse": DuckDBResource(database=str(database)),
+                "pipeline": PipelineSettings(warehouse=str(tmp_path / "govpulse.duckdb"),
+                                             source="x", registry=str(registry),
+                                             as_of="2026-11-25T12:00:00Z"),
+                "x_api": FixtureXApi(url=standin.url),
+            },
+        )
+    assert result.success
+    [tweets] = [event for event in result.get_asset_materialization_events()
+                if event.asset_key == dg.AssetKey(["raw", "tweets"])]
+    metadata = tweets.materialization.metadata
+    assert metadata["api_calls"].value == 4  # lookup, 2 timeline pages, 1 search page
+    assert metadata["rows_landed"].value == 127
+    assert metadata["accounts_unavailable"].value == 1
+    checks = {evaluation.check_name: evaluation for evaluation in
+              result.get_asset_check_evaluations()}
+    assert not checks["registry_accounts_resolved"].passed
+    assert "ghost" in checks["registry_accounts_resolved"].metadata["accounts"].value
+    with duckdb.connect(str(database), read_only=True) as con:
+        assert con.execute("select count(*) from raw.tweets").fetchone()[0] == 127
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.e2e
+def test_webserver_serves_the_asset_graph(tmp_path):
+    port = _free_port()
+    env = dict(os.environ, DAGSTER_HOME=str(tmp_path),
+               GOVPULSE_WAREHOUSE=str(tmp_path / "govpulse.duckdb"))
+    shutil.copy(REPO / "dagster.yaml", tmp_path / "dagster.yaml")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("dagster-webserver")), "-m",
+         "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        query = json.dumps({"query": "{ assetNodes { assetKey { path } } }"}).encode()
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=query,
+                                                 headers={"content-type": "application/json"})
+                with urllib.request.urlopen(request, timeout=5) as answer:
+                    body = json.loads(answer.read())
+                if body.get("data", {}).get("assetNodes"):
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the webserver did not answer in time"
+            time.sleep(1)
+        keys = sorted("/".join(node["assetKey"]["path"]) for node in body["data"]["assetNodes"])
+        assert keys == sorted(EXPECTED_NON_DBT_KEYS + EXPECTED_DBT_KEYS)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

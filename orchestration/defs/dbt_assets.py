@@ -1,6 +1,5 @@
 """The dbt project as assets: one integration point; sources ``raw.*`` match the raw assets."""
 
-
 import json
 from datetime import UTC, datetime
 
@@ -14,13 +13,21 @@ from orchestration.defs.resources import PipelineSettings
 from orchestration.project import dbt_project
 
 
+class DbtBuildConfig(dg.Config):
+    """`full_refresh` rebuilds the incremental models from every raw row."""
+
+    full_refresh: bool = False
+
+
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=DUCKDB_POOL)
 def govpulse_dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineSettings
+    context: dg.AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCliResource,
+    pipeline: PipelineSettings,
 ):
     as_of = parse_as_of(pipeline.as_of) if pipeline.as_of else datetime.now(UTC).replace(
         microsecond=0)
     context.log.info(f"dbt build with as_of {format_as_of(as_of)}")
     overrides = json.loads(pipeline.dbt_vars) if pipeline.dbt_vars else None
-    args = build_args(as_of, overrides, full_refresh=pipeline.full_refresh)
-    yield from dbt.cli(args, context=context).stream()
+    full_refresh = config.full_refresh or pipeline.full_refresh
+    yield from dbt.cli(build_args(as_of, overrides, full_refresh=full_refresh),
+                       context=context).stream()

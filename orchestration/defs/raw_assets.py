@@ -1,9 +1,8 @@
 """Extraction assets: the registry and each source's raw tables, keyed ``["raw", <table>]``
 so dbt's ``source('raw', ...)`` picks them up by name."""
 
-
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -11,12 +10,24 @@ from dagster_duckdb import DuckDBResource
 
 from extractors.files_source import load_files
 from extractors.landing import RawLanding, land_registry
-from extractors.registry import load_registry
+from extractors.registry import RegistryError, load_registry
+from extractors.x_client import XAuthError
 from extractors.x_source import XSource
 from govpulse.settings import parse_as_of
 from orchestration.defs.resources import PipelineSettings, XApiResource
 
 DUCKDB_POOL = "duckdb_writes"
+# Transient API trouble (5xx, dropped connections past the client's own retries) is retried
+# by Dagster with exponential backoff; a bad registry or a refused token is not.
+EXTRACTION_RETRIES = dg.RetryPolicy(max_retries=3, delay=60, backoff=dg.Backoff.EXPONENTIAL)
+RAW_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=48),
+                                               warn_window=timedelta(hours=26))
+
+
+class ExtractionConfig(dg.Config):
+    """Per-run choices: which accounts to fetch again from the start of their history."""
+
+    backfill_accounts: list[str] = []
 
 
 @dg.asset(
@@ -29,9 +40,13 @@ def raw_registry(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, pipeline: PipelineSettings
 ) -> dg.MaterializeResult:
     if not pipeline.registry:
-        raise dg.Failure("No registry file: set GOVPULSE_REGISTRY or pass --registry FILE.")
+        raise dg.Failure("No registry file: set GOVPULSE_REGISTRY or pass --registry FILE.",
+                         allow_retries=False)
     path = Path(pipeline.registry)
-    accounts = load_registry(path)
+    try:
+        accounts = load_registry(path)
+    except RegistryError as error:
+        raise dg.Failure(str(error), allow_retries=False) from None
     Path(warehouse.database).parent.mkdir(parents=True, exist_ok=True)
     with warehouse.get_connection() as con:
         landed = land_registry(con, accounts, str(path), context.run_id)
@@ -46,19 +61,22 @@ def raw_registry(
 @dg.multi_asset(
     specs=[
         dg.AssetSpec(["raw", "tweets"], group_name="raw", deps=[["raw", "registry"]],
+                     freshness_policy=RAW_FRESHNESS,
                      description="Every fetch of every tweet, with its original JSON."),
         dg.AssetSpec(["raw", "users"], group_name="raw", deps=[["raw", "registry"]],
+                     freshness_policy=RAW_FRESHNESS,
                      description="Every fetch of every user profile."),
     ],
     pool=DUCKDB_POOL,
+    retry_policy=EXTRACTION_RETRIES,
 )
 def raw_tweets_and_users(
-    context: dg.AssetExecutionContext, warehouse: DuckDBResource, pipeline: PipelineSettings,
-    x_api: XApiResource,
+    context: dg.AssetExecutionContext, config: ExtractionConfig, warehouse: DuckDBResource,
+    pipeline: PipelineSettings, x_api: XApiResource,
 ):
     started = time.monotonic()
     if pipeline.source == "x":
-        tweets_meta, users_meta = _extract_x(context, warehouse, pipeline, x_api)
+        tweets_meta, users_meta = _extract_x(context, config, warehouse, pipeline, x_api)
     else:
         tweets_meta, users_meta = _extract_files(context, warehouse, pipeline)
     tweets_meta["duration_seconds"] = round(time.monotonic() - started, 2)
@@ -69,10 +87,14 @@ def raw_tweets_and_users(
 def _extract_files(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
                    pipeline: PipelineSettings) -> tuple[dict, dict]:
     if not pipeline.input_dir:
-        raise dg.Failure("No input folder: set GOVPULSE_INPUT_DIR or pass --input DIR.")
+        raise dg.Failure("No input folder: set GOVPULSE_INPUT_DIR or pass --input DIR.",
+                         allow_retries=False)
     with warehouse.get_connection() as con:
         landing = RawLanding(con, run_id=context.run_id, source="files")
-        report = load_files(Path(pipeline.input_dir), landing, progress=context.log.info)
+        try:
+            report = load_files(Path(pipeline.input_dir), landing, progress=context.log.info)
+        except FileNotFoundError as error:
+            raise dg.Failure(str(error), allow_retries=False) from None
     context.log.info(
         f"{len(report.files)} files: {report.tweets_read:,} tweets and {report.users_read:,} users "
         f"read, {report.tweets_landed:,} and {report.users_landed:,} new, "
@@ -88,14 +110,22 @@ def _extract_files(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
     }, {"users_read": report.users_read, "rows_landed": report.users_landed})
 
 
-def _extract_x(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
-               pipeline: PipelineSettings, x_api: XApiResource) -> tuple[dict, dict]:
-    accounts = load_registry(Path(pipeline.registry or ""))
+def _extract_x(context: dg.AssetExecutionContext, config: ExtractionConfig,
+               warehouse: DuckDBResource, pipeline: PipelineSettings,
+               x_api: XApiResource) -> tuple[dict, dict]:
+    try:
+        accounts = load_registry(Path(pipeline.registry or ""))
+        client = x_api.client()
+    except (RegistryError, XAuthError) as error:
+        raise dg.Failure(str(error), allow_retries=False) from None
     as_of = parse_as_of(pipeline.as_of) if pipeline.as_of else datetime.now(UTC)
     with warehouse.get_connection() as con:
-        source = XSource(x_api.client(), con, run_id=context.run_id, as_of=as_of,
+        source = XSource(client, con, run_id=context.run_id, as_of=as_of,
                          lookback_days=x_api.lookback_days, progress=context.log.info)
-        report = source.run(accounts)
+        try:
+            report = source.run(accounts, backfill=set(config.backfill_accounts))
+        except XAuthError as error:
+            raise dg.Failure(str(error), allow_retries=False) from None
     context.log.info(report.summary())
     if report.stopped:
         context.log.warning(report.stopped)
