@@ -14,7 +14,7 @@ export PATH := $(BIN):$(PATH)
 AS_OF := $(shell date -u +%Y-%m-%dT%H:00:00Z)
 PORT ?= 8501
 
-.PHONY: install manifest demo demo-build demo-data test lint dagster docs clean
+.PHONY: install manifest demo demo-build demo-data test lint dagster docs bench bench-quick clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ test: manifest lint
 # The Dagster UI with this repository's instance config (dagster.yaml) under .dagster_home/.
 dagster: manifest $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m orchestration.definitions
+
+# Measured performance (see bench/run.py and the README's table); never part of `make test`.
+bench: manifest
+	$(BIN)/python bench/run.py --scales 4 36 357
+
+bench-quick: manifest
+	$(BIN)/python bench/run.py --scales 4 --repeats 10 --pandas-seconds 120
 
 docs: manifest
 	cd dbt_project && $(BIN)/dbt docs generate --profiles-dir . --vars '{as_of: "$(AS_OF)"}'

@@ -189,8 +189,8 @@ class _AccountGenerator:
         likes = int(self.account.followers * 0.0006 * self.rng.lognormvariate(0, 0.9)) + 1
         return likes, likes // 5, 0, likes // 40
 
-    def generate(self, start: datetime) -> None:
-        for day in range(DAYS):
+    def generate(self, start: datetime, days: int = DAYS) -> None:
+        for day in range(days):
             day_start = start + timedelta(days=day)
             days_ago = (self.as_of - day_start).days
             weekend = day_start.weekday() >= 5
@@ -332,13 +332,18 @@ def generate_corpus(
     as_of: datetime,
     seed: int = 7,
     scale: int = 1,
+    days: int = DAYS,
     progress: Callable[[str], None] | None = None,
 ) -> CorpusSummary:
-    """Write the demo corpus for ``DAYS`` days ending at ``as_of`` into ``out_dir``."""
+    """Write the demo corpus for ``days`` days (default 90) ending at ``as_of`` into ``out_dir``.
+
+    A corpus of one day ending a day later (another seed) is "the next day" on top of this one:
+    its ids are newer and never collide (the benchmark's incremental run uses it).
+    """
     if scale < 1:
         raise ValueError("scale must be a whole number of at least 1")
     as_of = as_of.astimezone(UTC).replace(microsecond=0)
-    start = (as_of - timedelta(days=DAYS)).replace(hour=0, minute=0, second=0)
+    start = (as_of - timedelta(days=days)).replace(hour=0, minute=0, second=0)
     retrieved_at = as_of.strftime("%Y-%m-%dT%H:%M:%S.000+00:00")
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "timelines").mkdir(exist_ok=True)
@@ -352,7 +357,7 @@ def generate_corpus(
         peers: list[tuple[DemoAccount, str, list[tuple[str, datetime]]]] = []
         for account in accounts:
             generator = _AccountGenerator(account, slot, seed, replica, as_of, peers)
-            generator.generate(start)
+            generator.generate(start, days)
             user = _user(generator.user_id, account.handle, account.display_name,
                          account.followers, "2014-06-01T09:00:00.000Z")
             timeline = out_dir / "timelines" / f"{account.handle}.jsonl"

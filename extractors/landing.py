@@ -9,6 +9,8 @@ wins downstream (staging), so the raw tables keep every distinct fetch.
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -82,6 +84,9 @@ RAW_DDL = [
         reason varchar,
         checked_at timestamptz not null,
         run_id varchar not null
+    )""",
+    """create table if not exists raw.pseudonym_key (
+        pseudonym_key varchar not null
     )""",
     """create table if not exists raw.load_files (
         run_id varchar not null,
@@ -296,6 +301,31 @@ def save_account_status(con: duckdb.DuckDBPyConnection,
             con.executemany("insert into raw.account_status values "
                             "(?, ?, ?, ?, current_timestamp, ?)",
                             [(*status, run_id) for status in statuses])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+PSEUDONYM_KEY_ENV = "GOVPULSE_PSEUDONYM_KEY"
+
+
+def ensure_pseudonym_key(con: duckdb.DuckDBPyConnection) -> None:
+    """The key citizens' ids are hashed with before they reach the marts.
+
+    From ``GOVPULSE_PSEUDONYM_KEY`` when set, else a random key made once and kept in the
+    private build copy only (the published warehouse holds pseudonyms, never the key).
+    """
+    ensure_raw_schema(con)
+    wanted = (os.environ.get(PSEUDONYM_KEY_ENV) or "").strip()
+    current = con.execute("select pseudonym_key from raw.pseudonym_key").fetchall()
+    if current and (not wanted or current[0][0] == wanted):
+        return
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from raw.pseudonym_key")
+        con.execute("insert into raw.pseudonym_key values (?)",
+                    [wanted or secrets.token_hex(32)])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

@@ -139,6 +139,10 @@ def _looks_like_user(obj: Any) -> bool:
     return isinstance(obj, dict) and "username" in obj and "id" in obj
 
 
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _add_tweet(out: Extracted, obj: Any) -> None:
     try:
         out.tweets.append(tweet_record(obj))
@@ -156,10 +160,10 @@ def _add_user(out: Extracted, obj: Any) -> None:
 def _add_includes(out: Extracted, includes: Any) -> None:
     if not isinstance(includes, dict):
         return
-    for user in includes.get("users") or []:
+    for user in _list(includes.get("users")):
         _add_user(out, user)
     # Included tweets are real tweets (often the post a citizen replied to).
-    for tweet in includes.get("tweets") or []:
+    for tweet in _list(includes.get("tweets")):
         _add_tweet(out, tweet)
 
 
@@ -222,7 +226,7 @@ def extract(obj: Any) -> Extracted:
         for inline in ("author", "in_reply_to_user"):
             if isinstance(obj.get(inline), dict):
                 _add_user(out, obj[inline])
-        for reference in obj.get("referenced_tweets") or []:
+        for reference in _list(obj.get("referenced_tweets")):
             if isinstance(reference, dict) and all(
                 reference.get(name) is not None for name in ("id", "created_at", "author_id")
             ):

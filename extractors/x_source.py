@@ -148,13 +148,15 @@ class XSource:
                       resolved: dict[str, tuple[str, str]], endpoint: str,
                       wanted_ids: dict[str, str] | None = None) -> None:
         self._land(body, endpoint)
-        for user in body.get("data") or []:
+        users = body.get("data")
+        for user in users if isinstance(users, list) else []:
             key = wanted_ids.get(str(user.get("id"))) if wanted_ids else \
                 str(user.get("username", "")).lower()
             if key in reports:
                 resolved[key] = (str(user["id"]), user["username"])
                 reports[key].status = "protected" if user.get("protected") else "active"
-        for error in body.get("errors") or []:
+        errors = body.get("errors")
+        for error in errors if isinstance(errors, list) else []:
             value = str(error.get("value") or error.get("resource_id") or "")
             key = wanted_ids.get(value) if wanted_ids else value.lower()
             if key in reports and key not in resolved:

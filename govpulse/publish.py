@@ -1,9 +1,13 @@
-"""Publish the build copy of the warehouse with an atomic rename.
+"""Publish the finished build as the warehouse readers open, with an atomic rename.
 
 Readers (the dashboard, analysts' ``duckdb`` shells) open the published file;
 the pipeline writes only the build copy. A reader therefore never blocks the
 pipeline and never sees a half-built warehouse: it sees the previous complete
 file until the rename, and the new complete file after it.
+
+By default only the ``marts`` schema is published: citizens' ids and reply
+texts stay in the private build copy (raw and staging). An authorised
+deployment can publish everything with ``GOVPULSE_PUBLISH_RAW=true``.
 """
 
 from __future__ import annotations
@@ -14,23 +18,66 @@ from pathlib import Path
 
 import duckdb
 
+PUBLISH_RAW_ENV = "GOVPULSE_PUBLISH_RAW"
+PUBLISHED_SCHEMAS = ("marts",)
 
-def publish(build_database: Path, warehouse: Path) -> Path:
-    """Copy ``build_database`` beside ``warehouse`` and rename it into place."""
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _copy_schemas(build_database: Path, target: Path, schemas: tuple[str, ...]) -> None:
+    """Copy the tables of ``schemas``, with their comments, into a new file."""
+    with duckdb.connect(str(target)) as con:
+        con.execute(f"attach {_quote(str(build_database))} as build (read_only)")
+        tables = con.execute(
+            "select schema_name, table_name, comment from duckdb_tables() "
+            "where database_name = 'build' and schema_name in (select unnest(?)) "
+            "order by schema_name, table_name", [list(schemas)]).fetchall()
+        for schema in schemas:
+            con.execute(f"create schema if not exists {_identifier(schema)}")
+        for schema, table, comment in tables:
+            name = f"{_identifier(schema)}.{_identifier(table)}"
+            con.execute(f"create table {name} as select * from build.{name}")
+            if comment:
+                con.execute(f"comment on table {name} is {_quote(comment)}")
+            for column, column_comment in con.execute(
+                    "select column_name, comment from duckdb_columns() where database_name = "
+                    "'build' and schema_name = ? and table_name = ? and comment is not null",
+                    [schema, table]).fetchall():
+                con.execute(f"comment on column {name}.{_identifier(column)} is "
+                            f"{_quote(column_comment)}")
+        con.execute("detach build")
+        con.execute("checkpoint")
+
+
+def publish(build_database: Path, warehouse: Path, *, include_raw: bool = False) -> Path:
+    """Write the published copy beside ``warehouse`` and rename it into place."""
     if not build_database.exists():
         raise FileNotFoundError(f"nothing to publish: {build_database} does not exist")
-    # Fold the write-ahead log into the file so the copy is complete on its own.
+    # Fold the write-ahead log into the file so the build is complete on disk.
     with duckdb.connect(str(build_database)) as con:
         con.execute("checkpoint")
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     staging = warehouse.with_name(f".{warehouse.name}.publishing-{os.getpid()}")
     try:
-        shutil.copyfile(build_database, staging)
+        staging.unlink(missing_ok=True)
+        if include_raw:
+            shutil.copyfile(build_database, staging)
+        else:
+            _copy_schemas(build_database, staging, PUBLISHED_SCHEMAS)
         with staging.open("rb") as handle:
             os.fsync(handle.fileno())
         os.replace(staging, warehouse)
     finally:
         staging.unlink(missing_ok=True)
-    stale_wal = warehouse.with_name(warehouse.name + ".wal")
-    stale_wal.unlink(missing_ok=True)
+        staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
     return warehouse
+
+
+def include_raw_from_env() -> bool:
+    return (os.environ.get(PUBLISH_RAW_ENV) or "").strip().lower() in ("1", "true", "yes")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from govpulse.settings import build_database_path
+
 
 def warehouse_summary(warehouse: Path) -> str:
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -20,9 +22,11 @@ def warehouse_summary(warehouse: Path) -> str:
         as_of = con.execute(
             "select setting_value from marts.dim_metric_settings where setting_name = 'as_of'"
         ).fetchone()[0]
+    # what the run skipped is in the private build copy (raw is not published by default)
+    with duckdb.connect(str(build_database_path(warehouse)), read_only=True) as con:
         skipped, api_errors = con.execute(
             """
-            select count(*) filter (where issue_kind <> 'api_error'),
+            select count(*) filter (where issue_kind = 'skipped_record'),
                    count(*) filter (where issue_kind = 'api_error')
             from raw.load_issues
             where run_id = (select run_id from raw.registry limit 1)
@@ -36,6 +40,6 @@ def warehouse_summary(warehouse: Path) -> str:
     ]
     if skipped or api_errors:
         lines.append(f"  {skipped:,} input records skipped, {api_errors:,} API errors recorded "
-                     "(see raw.load_issues)")
+                     f"(see raw.load_issues in {build_database_path(warehouse)})")
     lines.append(f"  query it: duckdb {warehouse}")
     return "\n".join(lines)

@@ -16,6 +16,8 @@ AS_OF = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
 AS_OF_TEXT = "2026-11-25T06:00:00Z"
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+# One pseudonym key for every warehouse a test builds, so their marts can be compared.
+os.environ.setdefault("GOVPULSE_PSEUDONYM_KEY", "govpulse-tests-pseudonym-key")
 # Tests run Dagster on an ephemeral instance, never on a developer's $DAGSTER_HOME.
 os.environ.pop("DAGSTER_HOME", None)
 

@@ -44,6 +44,8 @@ def _snapshot(warehouse: Path) -> dict[str, list]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         marts = {name: con.execute(f"select * from marts.{name} order by all").fetchall()
                  for name in MARTS}
+    with duckdb.connect(str(warehouse.parent / ".govpulse-build" / warehouse.name),
+                        read_only=True) as con:
         marts["stg_x__tweets"] = con.execute(
             "select * exclude (landed_at, source_file) from staging.stg_x__tweets order by all"
         ).fetchall()

@@ -285,5 +285,23 @@ def test_posts_and_the_newest_fetch(warehouse):
     assert rows["104"]["post_kind"] == "repost"
     assert rows["102"]["is_caps"] and rows["102"]["is_exclaim"]
     assert not rows["301"]["is_caps"]
-    issues = _rows(warehouse, "select source_file, source_line from raw.load_issues")
+    # a citizen is a pseudonym in the marts; an official account keeps its id
+    assert rows["103"]["in_reply_to_user"].startswith("citizen:")
+    assert rows["103"]["in_reply_to_user"] == rows["106"]["in_reply_to_user"]  # both to 901
+    assert rows["105"]["in_reply_to_user"] != rows["103"]["in_reply_to_user"]
+    assert rows["303"]["in_reply_to_user"] == "11"
+    assert "901" not in rows["103"]["in_reply_to_user"]
+    # bad input is reported in the private build copy, which alone keeps the raw layer
+    build = warehouse.parent / ".govpulse-build" / warehouse.name
+    issues = _rows(build, "select source_file, source_line from raw.load_issues")
     assert issues == [{"source_file": "collected.jsonl", "source_line": 4}]
+
+
+def test_only_the_marts_are_published(warehouse):
+    schemas = {row["schema_name"] for row in _rows(
+        warehouse, "select distinct schema_name from duckdb_tables()")}
+    assert schemas == {"marts"}
+    comment = _rows(warehouse, "select comment from duckdb_columns() where schema_name = 'marts' "
+                               "and table_name = 'account_scorecard' and column_name = "
+                               "'response_rate'")[0]["comment"]
+    assert comment.startswith("answered_inbound / eligible_inbound")

@@ -29,7 +29,8 @@ from tests.x_standin import StandIn
 
 REPO = Path(__file__).resolve().parent.parent
 
-EXPECTED_NON_DBT_KEYS = ["published/warehouse", "raw/registry", "raw/tweets", "raw/users"]
+EXPECTED_NON_DBT_KEYS = ["published/warehouse", "raw/pseudonym_key", "raw/registry", "raw/tweets",
+                         "raw/users"]
 EXPECTED_DBT_KEYS = [
     "intermediate/int_account_period_metrics", "intermediate/int_inbound_first_responses",
     "intermediate/int_inbound_in_periods", "intermediate/int_inbound_replies",
@@ -37,7 +38,8 @@ EXPECTED_DBT_KEYS = [
     "intermediate/int_posts_classified", "intermediate/int_posts_in_periods",
     "marts/account_scorecard", "marts/department_scorecard", "marts/dim_accounts",
     "marts/dim_departments", "marts/dim_metric_settings", "marts/fct_inbound_replies",
-    "marts/fct_posts", "staging/stg_registry__accounts", "staging/stg_x__tweets",
+    "marts/fct_posts", "staging/stg_pipeline__pseudonym_key", "staging/stg_registry__accounts",
+    "staging/stg_x__tweets",
     "staging/stg_x__users",
 ]
 

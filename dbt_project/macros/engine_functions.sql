@@ -67,3 +67,17 @@
 {% macro duckdb__utc_timestamp(expression) -%}
     cast(timezone('UTC', cast({{ expression }} as timestamptz)) as timestamp)
 {%- endmacro %}
+
+
+{#- Hex SHA-256 of a text. -#}
+{% macro sha256_hex(expression) -%}
+    {{ return(adapter.dispatch('sha256_hex', 'govpulse')(expression)) }}
+{%- endmacro %}
+
+{% macro default__sha256_hex(expression) -%}
+    sha2({{ expression }}, 256)
+{%- endmacro %}
+
+{% macro duckdb__sha256_hex(expression) -%}
+    sha256({{ expression }})
+{%- endmacro %}

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from govpulse.publish import publish
+from govpulse.publish import include_raw_from_env, publish
 from orchestration.defs.raw_assets import DUCKDB_POOL
 from orchestration.defs.resources import PipelineSettings
 
@@ -25,9 +25,11 @@ MARTS = ("account_scorecard", "department_scorecard", "fct_inbound_replies", "fc
 def published_warehouse(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, pipeline: PipelineSettings
 ) -> dg.MaterializeResult:
-    target = publish(Path(warehouse.database), Path(pipeline.warehouse))
-    context.log.info(f"published {target}")
+    include_raw = include_raw_from_env()
+    target = publish(Path(warehouse.database), Path(pipeline.warehouse), include_raw=include_raw)
+    context.log.info(f"published {target} ({'everything' if include_raw else 'marts only'})")
     return dg.MaterializeResult(metadata={
         "path": str(target),
+        "schemas": "all" if include_raw else "marts",
         "size_mb": round(target.stat().st_size / 1e6, 1),
     })

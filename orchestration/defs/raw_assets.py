@@ -9,7 +9,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from extractors.files_source import load_files
-from extractors.landing import RawLanding, land_registry
+from extractors.landing import RawLanding, ensure_pseudonym_key, land_registry
 from extractors.registry import RegistryError, load_registry
 from extractors.x_client import XAuthError
 from extractors.x_source import XSource
@@ -30,15 +30,20 @@ class ExtractionConfig(dg.Config):
     backfill_accounts: list[str] = []
 
 
-@dg.asset(
-    key=["raw", "registry"],
-    group_name="raw",
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(["raw", "registry"], group_name="raw",
+                     description="The validated account registry (a bad registry stops the "
+                                 "run here)."),
+        dg.AssetSpec(["raw", "pseudonym_key"], group_name="raw",
+                     description="The private key citizens' ids are hashed with before they "
+                                 "reach the marts (made once, or GOVPULSE_PSEUDONYM_KEY)."),
+    ],
     pool=DUCKDB_POOL,
-    description="The validated account registry (a bad registry stops the run here).",
 )
 def raw_registry(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, pipeline: PipelineSettings
-) -> dg.MaterializeResult:
+):
     if not pipeline.registry:
         raise dg.Failure("No registry file: set GOVPULSE_REGISTRY or pass --registry FILE.",
                          allow_retries=False)
@@ -50,12 +55,14 @@ def raw_registry(
     Path(warehouse.database).parent.mkdir(parents=True, exist_ok=True)
     with warehouse.get_connection() as con:
         landed = land_registry(con, accounts, str(path), context.run_id)
+        ensure_pseudonym_key(con)
     context.log.info(f"registry {path}: {landed} accounts")
-    return dg.MaterializeResult(metadata={
+    yield dg.MaterializeResult(asset_key=["raw", "registry"], metadata={
         "accounts": landed,
         "departments": len({account.department for account in accounts}),
         "registry_file": str(path),
     })
+    yield dg.MaterializeResult(asset_key=["raw", "pseudonym_key"])
 
 
 @dg.multi_asset(

@@ -1,8 +1,34 @@
--- One row per post (tweet authored by an official account) up to as_of.
+-- One row per post (tweet authored by an official account) up to as_of. Whom a reply answers
+-- is kept for official accounts; a citizen appears only as a keyed pseudonym.
 with
 
 posts as (
     select * from {{ ref('int_posts_classified') }}
+),
+
+accounts as (
+    select account_id from {{ ref('int_official_accounts') }}
+),
+
+pseudonym_key as (
+    select pseudonym_key from {{ ref('stg_pipeline__pseudonym_key') }}
+),
+
+with_pseudonyms as (
+    select
+        posts.*,
+        case
+            when posts.in_reply_to_user_id is null then null
+            when replied_accounts.account_id is not null then posts.in_reply_to_user_id
+            else 'citizen:' || left(
+                {{ sha256_hex("pseudonym_key.pseudonym_key || ':' || posts.in_reply_to_user_id") }},
+                16
+            )
+        end as in_reply_to_user
+    from posts
+    left join accounts as replied_accounts
+        on posts.in_reply_to_user_id = replied_accounts.account_id
+    cross join pseudonym_key
 ),
 
 final as (
@@ -13,7 +39,7 @@ final as (
         created_at,
         post_kind,
         conversation_id,
-        in_reply_to_user_id,
+        in_reply_to_user,
         replied_to_tweet_id,
         tweet_text,
         lang,
@@ -25,7 +51,7 @@ final as (
         is_caps,
         is_exclaim,
         is_tone_flagged
-    from posts
+    from with_pseudonyms
 )
 
 select * from final

@@ -1,0 +1,428 @@
+"""govpulse benchmark: landing, dbt build, an incremental day and the dashboard's queries,
+each against the floor (DuckDB alone) and the usual alternative (pandas).
+
+    python bench/run.py --scales 4            # about 110 thousand inbound replies
+    python bench/run.py --scales 4 36 357     # about 0.1, 1 and 10 million
+
+Every stage reports wall time, peak RSS of the whole process tree, and throughput.
+Results go to bench/results/<date>-<scales>.md. Targets are printed PASS/FAIL; nothing
+here asserts (performance claims live here and in the README, not in tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from extractors.demo_corpus import generate_corpus  # noqa: E402
+from extractors.files_source import load_files  # noqa: E402
+from extractors.landing import RawLanding, ensure_pseudonym_key, land_registry  # noqa: E402
+from extractors.registry import load_registry  # noqa: E402
+from govpulse.publish import publish  # noqa: E402
+
+AS_OF = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+TARGETS = "landing <= 1.5x floor, dbt build <= 2x floor, incremental < 10% of full, " \
+          "dashboard p95 < 200 ms, peak memory < 4 GiB (at 10 million inbound replies)"
+
+
+class TreeRss:
+    """Peak resident memory of this process and all its descendants, sampled every 50 ms."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _tree_rss() -> int:
+        children: dict[int, list[int]] = {}
+        rss: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            pid, ppid = int(entry), int(fields[1])
+            children.setdefault(ppid, []).append(pid)
+            rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        total, stack = 0, [os.getpid()]
+        while stack:
+            pid = stack.pop()
+            total += rss.get(pid, 0)
+            stack.extend(children.get(pid, []))
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._tree_rss())
+            time.sleep(0.05)
+
+    def __enter__(self) -> TreeRss:
+        self.peak = self._tree_rss()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def measure(name: str, work, rows: int | None = None, input_bytes: int | None = None) -> dict:
+    with TreeRss() as memory:
+        started = time.perf_counter()
+        result = work()
+        wall = time.perf_counter() - started
+    rows = rows if rows is not None else (result if isinstance(result, int) else None)
+    stage = {"stage": name, "seconds": round(wall, 2), "peak_rss_mb": round(memory.peak / 2**20),
+             "rows": rows, "rows_per_s": round(rows / wall) if rows else None,
+             "mb_per_s": round(input_bytes / 2**20 / wall, 1) if input_bytes else None}
+    print(f"  {name:<34} {wall:8.2f} s  {stage['peak_rss_mb']:>6} MB peak"
+          + (f"  {stage['rows_per_s']:>10,} rows/s" if rows else ""), flush=True)
+    return stage
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*.jsonl"))
+
+
+def land(corpus: Path, build: Path, run_id: str) -> int:
+    with duckdb.connect(str(build)) as con:
+        land_registry(con, load_registry(corpus / "registry.csv"), "registry.csv", run_id)
+        ensure_pseudonym_key(con)
+        report = load_files(corpus, RawLanding(con, run_id=run_id, source="files"))
+    return report.tweets_read
+
+
+def land_floor(corpus: Path, database: Path) -> int:
+    with duckdb.connect(str(database)) as con:
+        con.execute(f"""
+            create or replace table floor_tweets as
+            select tweet->>'$.id' as tweet_id, tweet->>'$.author_id' as author_id,
+                   (tweet->>'$.created_at')::timestamptz as created_at, tweet as payload
+            from (select unnest(data) as tweet
+                  from read_json('{corpus}/**/*.jsonl', format = 'newline_delimited',
+                                 columns = {{data: 'JSON[]'}}, maximum_object_size = 268435456))
+        """)
+        return con.execute("select count(*) from floor_tweets").fetchone()[0]
+
+
+def dbt_build(warehouse: Path, full_refresh: bool) -> int:
+    env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
+               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    command = [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir",
+               str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
+               "--target-path", str(warehouse.parent / "dbt-target"), "--quiet",
+               "--vars", json.dumps({"as_of": AS_OF.strftime("%Y-%m-%dT%H:%M:%SZ")})]
+    if full_refresh:
+        command.append("--full-refresh")
+    subprocess.run(command, env=env, check=True)
+    with duckdb.connect(str(warehouse.parent / ".govpulse-build" / warehouse.name),
+                        read_only=True) as con:
+        return con.execute("select count(*) from marts.fct_inbound_replies").fetchone()[0]
+
+
+FLOOR_SCORECARD = """
+with tweets as (
+    select * from raw.tweets
+    qualify row_number() over (partition by tweet_id order by fetched_at desc) = 1
+), users as (
+    select * from raw.users qualify row_number() over (partition by user_id
+                                                       order by fetched_at desc) = 1
+), accounts as (
+    select users.user_id as account_id, registry.department,
+           (users.payload->>'$.public_metrics.followers_count')::bigint as followers
+    from raw.registry as registry join users on lower(users.username) = lower(registry.handle)
+), flat as (
+    select tweet_id, author_id, created_at::timestamp as created_at,
+           payload->>'$.conversation_id' as conversation_id,
+           payload->>'$.in_reply_to_user_id' as reply_to,
+           payload->>'$.referenced_tweets[0].type' as ref_type,
+           payload->>'$.referenced_tweets[0].id' as ref_id,
+           coalesce((payload->>'$.public_metrics.like_count')::bigint, 0)
+           + coalesce((payload->>'$.public_metrics.retweet_count')::bigint, 0)
+           + coalesce((payload->>'$.public_metrics.reply_count')::bigint, 0)
+           + coalesce((payload->>'$.public_metrics.quote_count')::bigint, 0) as engagements
+    from tweets where created_at <= $as_of
+), posts as (
+    select flat.*, case when ref_type = 'retweeted' then 'repost'
+                        when reply_to is not null and reply_to <> author_id then 'reply'
+                        else 'original' end as kind
+    from flat join accounts on flat.author_id = accounts.account_id
+), inbound as (
+    select flat.* from flat join accounts on flat.reply_to = accounts.account_id
+    where flat.author_id not in (select account_id from accounts)
+), responses as (
+    select inbound.tweet_id, min(posts.created_at) as first_at
+    from inbound join posts on posts.author_id = inbound.reply_to
+      and posts.created_at > inbound.created_at
+      and ((posts.ref_type = 'replied_to' and posts.ref_id = inbound.tweet_id)
+           or (posts.conversation_id = inbound.conversation_id
+               and posts.reply_to = inbound.author_id))
+    group by inbound.tweet_id
+), facts as (
+    select inbound.reply_to as account_id, inbound.created_at,
+           date_diff('millisecond', inbound.created_at, first_at) / 60000.0 as minutes,
+           coalesce(first_at <= inbound.created_at + interval 48 hours, false) as answered
+    from inbound left join responses using (tweet_id)
+    where inbound.created_at > $as_of - interval 28 days
+)
+select accounts.account_id,
+       count(facts.account_id) as inbound_replies,
+       count(*) filter (where answered or created_at + interval 48 hours <= $as_of) as eligible,
+       count(*) filter (where answered) as answered,
+       quantile_cont(minutes, 0.5) filter (where answered) as median_minutes,
+       (select count(*) from posts where posts.author_id = accounts.account_id
+          and kind = 'original' and created_at > $as_of - interval 28 days) as posts_original
+from accounts left join facts using (account_id)
+group by accounts.account_id
+"""
+
+
+def transform_floor(build: Path) -> int:
+    with duckdb.connect(str(build), read_only=True) as con:
+        rows = con.execute(FLOOR_SCORECARD, {"as_of": AS_OF.replace(tzinfo=None)}).fetchall()
+    return len(rows)
+
+
+PANDAS_ALTERNATIVE = """
+import json, sys, glob
+import pandas as pd
+corpus, as_of = sys.argv[1], pd.Timestamp(sys.argv[2])
+tweets, users = [], []
+for path in glob.glob(corpus + '/**/*.jsonl', recursive=True):
+    for line in open(path, encoding='utf-8'):
+        page = json.loads(line)
+        tweets += page['data']
+        users += page.get('includes', {}).get('users', [])
+frame = pd.json_normalize(tweets)
+frame['created_at'] = pd.to_datetime(frame['created_at']).dt.tz_localize(None)
+registry = pd.read_csv(corpus + '/registry.csv')
+registry['key'] = registry.handle.str.lstrip('@').str.lower()
+people = pd.json_normalize(users).drop_duplicates('id')
+people['key'] = people.username.str.lower()
+accounts = registry.merge(people, on='key')[['id', 'department']]
+accounts = accounts.rename(columns={'id': 'account_id'})
+official = set(accounts.account_id)
+inbound = frame[frame.in_reply_to_user_id.isin(official) & ~frame.author_id.isin(official)]
+posts = frame[frame.author_id.isin(official)].copy()
+posts['replied_to'] = posts.referenced_tweets.map(
+    lambda refs: next((r['id'] for r in refs if r['type'] == 'replied_to'), None)
+    if isinstance(refs, list) else None)
+direct = inbound.merge(posts, left_on=['id', 'in_reply_to_user_id'],
+                       right_on=['replied_to', 'author_id'], suffixes=('', '_r'))
+threaded = inbound.merge(posts, left_on=['conversation_id', 'author_id', 'in_reply_to_user_id'],
+                         right_on=['conversation_id', 'in_reply_to_user_id', 'author_id'],
+                         suffixes=('', '_r'))
+both = pd.concat([direct[['id', 'created_at', 'created_at_r']],
+                  threaded[['id', 'created_at', 'created_at_r']]])
+both = both[both.created_at_r > both.created_at]
+first = both.groupby('id').created_at_r.min().rename('first_at')
+facts = inbound.join(first, on='id')
+facts = facts[facts.created_at > as_of - pd.Timedelta(days=28)]
+facts['minutes'] = (facts.first_at - facts.created_at).dt.total_seconds() / 60
+facts['answered'] = facts.minutes <= 48 * 60
+facts['eligible'] = facts.answered | (facts.created_at + pd.Timedelta(hours=48) <= as_of)
+card = facts.groupby('in_reply_to_user_id').agg(
+    inbound=('id', 'size'), eligible=('eligible', 'sum'), answered=('answered', 'sum'),
+    median=('minutes', lambda m: m[facts.loc[m.index, 'answered']].median()))
+print(len(card))
+"""
+
+
+def pandas_alternative(corpus: Path, memory_cap: int, time_cap: int) -> dict:
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_cap, memory_cap))
+
+    with TreeRss() as memory:
+        started = time.perf_counter()
+        try:
+            subprocess.run([sys.executable, "-c", PANDAS_ALTERNATIVE, str(corpus),
+                            AS_OF.strftime("%Y-%m-%d %H:%M:%S")], preexec_fn=limit,
+                           check=True, timeout=time_cap, capture_output=True)
+            outcome = "finished"
+        except subprocess.TimeoutExpired:
+            outcome = f"stopped at the {time_cap} s cap"
+        except subprocess.CalledProcessError as error:
+            outcome = ("stopped at the memory cap" if b"MemoryError" in error.stderr
+                       else f"failed: {error.stderr.decode()[-200:]}")
+        wall = time.perf_counter() - started
+    print(f"  {'pandas last_28d scorecard':<34} {wall:8.2f} s  {memory.peak // 2**20:>6} MB peak"
+          f"  {outcome}", flush=True)
+    return {"stage": "pandas last_28d account scorecard", "seconds": round(wall, 2),
+            "peak_rss_mb": round(memory.peak / 2**20), "outcome": outcome}
+
+
+def dashboard_queries(warehouse: Path, repeats: int) -> list[dict]:
+    """Every query the dashboard's pages issue, timed on fresh read-only connections."""
+    os.environ["GOVPULSE_WAREHOUSE"] = str(warehouse)
+    from reports import queries
+
+    captured: list[tuple[str, tuple]] = []
+
+    def recording_query(sql: str, params: tuple = ()):
+        captured.append((sql, tuple(params)))
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return con.execute(sql, list(params)).df()
+
+    queries.query = recording_query
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        department = con.execute("select department from marts.dim_departments limit 1"
+                                 ).fetchone()[0]
+        account = con.execute("select account_id from marts.dim_accounts limit 1").fetchone()[0]
+    period = "last_28d"
+    queries.build_info()
+    queries.periods()
+    queries.filter_options()
+    queries.league_table(period, None)
+    queries.accounts(period, department, None, None)
+    queries.department_trend(department)
+    queries.response_time_histogram(period, department=department)
+    queries.account_list(None, None, None)
+    queries.account_row(account, period)
+    queries.posts_by_week(account)
+    queries.inbound_status(account, period)
+    queries.oldest_unanswered(account, period)
+    queries.tone_examples(account, period)
+    queries.training_list(period, 0.2, None, None, None)
+    queries.column_definitions("account_scorecard")
+    results = []
+    for sql, params in captured:
+        timings = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            with duckdb.connect(str(warehouse), read_only=True) as con:
+                con.execute(sql, list(params)).df()
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        p95 = timings[int(0.95 * (len(timings) - 1))]
+        results.append({"query": " ".join(sql.split())[:70],
+                        "p50_ms": round(statistics.median(timings), 1), "p95_ms": round(p95, 1)})
+    worst = max(results, key=lambda row: row["p95_ms"])
+    print(f"  {'dashboard queries (' + str(len(results)) + ')':<34} worst p95 {worst['p95_ms']} ms",
+          flush=True)
+    return results
+
+
+def bench_scale(scale: int, root: Path, repeats: int, pandas_caps: tuple[int, int]) -> dict:
+    label = f"scale {scale}"
+    print(f"\n== {label} ==", flush=True)
+    corpus = root / f"corpus-{scale}"
+    if not (corpus / "registry.csv").exists():
+        summary = generate_corpus(corpus, as_of=AS_OF, scale=scale)
+    else:
+        summary = None
+    next_day = root / f"next-day-{scale}"
+    if not (next_day / "registry.csv").exists():
+        generate_corpus(next_day, as_of=AS_OF + timedelta(days=1), scale=scale, days=1, seed=99)
+    size = folder_bytes(corpus)
+    work = root / f"work-{scale}"
+    if work.exists():
+        subprocess.run(["rm", "-rf", str(work)], check=True)
+    warehouse = work / "govpulse.duckdb"
+    build = work / ".govpulse-build" / "govpulse.duckdb"
+    build.parent.mkdir(parents=True)
+    stages = [
+        measure("landing (files -> raw)", lambda: land(corpus, build, "bench-1"),
+                input_bytes=size),
+        measure("floor: DuckDB read_json", lambda: land_floor(corpus, work / "floor.duckdb"),
+                input_bytes=size),
+        measure("dbt build --full-refresh", lambda: dbt_build(warehouse, True)),
+        measure("floor: one SQL last_28d scorecard", lambda: transform_floor(build)),
+        measure("incremental day: landing", lambda: land(next_day, build, "bench-2"),
+                input_bytes=folder_bytes(next_day)),
+        measure("incremental day: dbt build", lambda: dbt_build(warehouse, False)),
+        measure("publish (marts only)", lambda: publish(build, warehouse) and 0),
+    ]
+    inbound = duckdb.connect(str(warehouse), read_only=True).execute(
+        "select count(*) from marts.fct_inbound_replies").fetchone()[0]
+    stages.append(pandas_alternative(corpus, *pandas_caps))
+    queries = dashboard_queries(warehouse, repeats)
+    return {"scale": scale, "inbound_replies": inbound, "corpus_mb": round(size / 2**20),
+            "tweets": summary.tweets if summary else None, "stages": stages,
+            "dashboard": queries}
+
+
+def verdicts(result: dict) -> list[str]:
+    stage = {row["stage"]: row for row in result["stages"]}
+    full = stage["dbt build --full-refresh"]["seconds"]
+    incremental = stage["incremental day: landing"]["seconds"] + \
+        stage["incremental day: dbt build"]["seconds"]
+    checks = [
+        ("landing <= 1.5x floor", stage["landing (files -> raw)"]["seconds"]
+         <= 1.5 * stage["floor: DuckDB read_json"]["seconds"]),
+        ("dbt build <= 2x floor query", full
+         <= 2 * stage["floor: one SQL last_28d scorecard"]["seconds"]),
+        ("incremental day < 10% of full build", incremental < 0.1 * full),
+        ("dashboard p95 < 200 ms", max(row["p95_ms"] for row in result["dashboard"]) < 200),
+        ("peak memory < 4 GiB", max(row["peak_rss_mb"] for row in result["stages"]
+                                    if not row["stage"].startswith("pandas")) < 4096),
+    ]
+    return [f"{'PASS' if ok else 'FAIL'}  {name}" for name, ok in checks]
+
+
+def write_report(results: list[dict], path: Path) -> None:
+    lines = [f"# govpulse benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
+             f"Machine: {platform.machine()}, {os.cpu_count()} cores, "
+             f"{os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') / 2**30:.0f} GiB, "
+             f"Python {platform.python_version()}, duckdb {duckdb.__version__}.",
+             f"Reproduce: `make bench` (or `python bench/run.py --scales "
+             f"{' '.join(str(result['scale']) for result in results)}`).", "",
+             f"Targets (meant for 10 million inbound replies): {TARGETS}.", ""]
+    for result in results:
+        lines += [f"## scale {result['scale']}: {result['inbound_replies']:,} inbound replies, "
+                  f"{result['corpus_mb']:,} MB of JSONL", "",
+                  "| stage | seconds | peak RSS (MB) | rows/s | MB/s |",
+                  "|---|---:|---:|---:|---:|"]
+        for stage in result["stages"]:
+            lines.append(f"| {stage['stage']} | {stage['seconds']} | {stage['peak_rss_mb']} | "
+                         f"{stage.get('rows_per_s') or stage.get('outcome', '')} | "
+                         f"{stage.get('mb_per_s') or ''} |")
+        lines += ["", "| dashboard query | p50 ms | p95 ms |", "|---|---:|---:|"]
+        lines += [f"| `{row['query']}` | {row['p50_ms']} | {row['p95_ms']} |"
+                  for row in result["dashboard"]]
+        lines += ["", *[f"- {verdict}" for verdict in verdicts(result)], ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    print(f"\nresults: {path}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[4, 36, 357])
+    parser.add_argument("--work", default=str(REPO / "bench" / "corpora"))
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--pandas-memory-gib", type=float, default=8)
+    parser.add_argument("--pandas-seconds", type=int, default=900)
+    args = parser.parse_args()
+    results = [bench_scale(scale, Path(args.work), args.repeats,
+                           (int(args.pandas_memory_gib * 2**30), args.pandas_seconds))
+               for scale in args.scales]
+    for result in results:
+        print(f"\nscale {result['scale']} ({result['inbound_replies']:,} inbound replies):")
+        for verdict in verdicts(result):
+            print(f"  {verdict}")
+    label = "-".join(str(scale) for scale in args.scales)
+    write_report(results, REPO / "bench" / "results" / f"{datetime.now(UTC):%Y-%m-%d}-{label}.md")
+
+
+if __name__ == "__main__":
+    main()
