@@ -195,10 +195,9 @@ group by accounts.account_id
 """
 
 
-def transform_floor(build: Path) -> int:
+def transform_floor(build: Path) -> None:
     with duckdb.connect(str(build), read_only=True) as con:
-        rows = con.execute(FLOOR_SCORECARD, {"as_of": AS_OF.replace(tzinfo=None)}).fetchall()
-    return len(rows)
+        con.execute(FLOOR_SCORECARD, {"as_of": AS_OF.replace(tzinfo=None)}).fetchall()
 
 
 PANDAS_ALTERNATIVE = """

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from extractors import json_codec
 from extractors.archive import (
     ARCHIVE_TWEET_FILES,
     ArchiveError,
@@ -97,7 +98,7 @@ def _records(path: Path) -> Iterator[tuple[int, Any, str | None]]:
     if path.name.lower().endswith(".json"):
         text = path.read_text(encoding="utf-8-sig")
         try:
-            document = json.loads(text)
+            document = json_codec.loads(text)
         except json.JSONDecodeError:
             document = None  # twarc2 writes JSONL whatever the extension: read it as lines
         if document is not None:
@@ -110,7 +111,7 @@ def _records(path: Path) -> Iterator[tuple[int, Any, str | None]]:
             if not line.strip():
                 continue
             try:
-                yield number, json.loads(line), None
+                yield number, json_codec.loads(line), None
             except json.JSONDecodeError as exc:
                 yield number, None, f"not JSON ({exc.msg} at column {exc.colno})"
 

@@ -22,6 +22,8 @@ from extractors.registry import RegistryAccount
 from extractors.x_records import TweetRecord, UserRecord
 
 BATCH_ROWS = 20_000
+# What one landing may hold in memory before DuckDB spills its staging tables to disk.
+MEMORY_LIMIT_ENV = "GOVPULSE_LANDING_MEMORY_LIMIT"
 
 RAW_DDL = [
     "create schema if not exists raw",
@@ -110,6 +112,13 @@ _STAGE_DDL = [
 ]
 
 
+def _memory_limit() -> str:
+    value = (os.environ.get(MEMORY_LIMIT_ENV) or "1.5GB").strip()
+    if not value.replace(".", "").rstrip("KMGTiBb").isdigit():
+        raise ValueError(f"{MEMORY_LIMIT_ENV}={value!r}: expected a size such as 1.5GB")
+    return value
+
+
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     for statement in RAW_DDL:
         con.execute(statement)
@@ -128,6 +137,8 @@ class RawLanding:
         self.con = con
         self.run_id = run_id
         self.source = source
+        con.execute(f"set memory_limit = '{_memory_limit()}'")
+        con.execute("set enable_progress_bar = false")
         ensure_raw_schema(con)
         for statement in _STAGE_DDL:
             con.execute(statement)

@@ -7,11 +7,12 @@ source and the X API source share it.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from extractors import json_codec
 
 _ID = re.compile(r"^[0-9]{1,25}$")
 _OPTIONAL_ID_FIELDS = ("conversation_id", "in_reply_to_user_id")
@@ -115,7 +116,7 @@ def tweet_record(obj: Any) -> TweetRecord:
                 raise RecordError(f"tweet {tweet_id}: field 'public_metrics.{name}' must be a "
                                   f"whole number, got {_kind(count)}")
     return TweetRecord(tweet_id, author_id, created_at,
-                       json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
+                       json_codec.dumps(obj))
 
 
 def user_record(obj: Any) -> UserRecord:
@@ -128,7 +129,7 @@ def user_record(obj: Any) -> UserRecord:
     if metrics is not None and not isinstance(metrics, dict):
         raise RecordError(f"user {user_id}: field 'public_metrics' must be an object")
     return UserRecord(user_id, obj["username"],
-                      json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
+                      json_codec.dumps(obj))
 
 
 def _looks_like_tweet(obj: Any) -> bool:

@@ -11,6 +11,9 @@ Streams per account:
 * ``to``: replies addressed to the account (search ``to:<username>``): exactly the
   inbound replies of the methodology. Recent search (``basic``) sees 7 days;
   full-archive search (``pro``) goes back to ``as_of - 90 days``.
+* conversations: the threads under the account's posts of the look-back window
+  (search ``conversation_id:<id> OR ...``, several posts a query), which also
+  bring the account's own answers deep in threads when its timeline is capped.
 
 What an access level cannot see is recorded per account in ``raw.load_issues``
 (``coverage_gap``) and reported, never silently missing.
@@ -39,6 +42,8 @@ HISTORY_DAYS = 90
 RECENT_SEARCH_DAYS = 7
 TIMELINE_CAP = 3_200
 LOOKUP_BATCH = 100
+# Longest query: 512 characters with basic access, 1,024 with pro.
+QUERY_LIMIT = {"basic": 512, "pro": 1024}
 
 
 def _iso(moment: datetime) -> str:
@@ -237,6 +242,31 @@ class XSource:
                                        lambda token: fetch(token, None, floor))
         self._advance(account, "to", newest, watermarks)
 
+    def _conversations(self, account: AccountReport) -> None:
+        """Search the threads under the account's posts of the look-back window."""
+        if not self.lookback:
+            return
+        since = self.now() - min(self.lookback, timedelta(days=RECENT_SEARCH_DAYS))
+        posts = [row[0] for row in self.con.execute(
+            "select distinct tweet_id from raw.tweets where author_id = ? and created_at >= ? "
+            "and payload->>'$.in_reply_to_user_id' is null order by tweet_id",
+            [account.account_id, since]).fetchall()]
+        limit = QUERY_LIMIT.get(self.api.settings.access_level, 512)
+        queries, current = [], ""
+        for post in posts:
+            term = f"conversation_id:{post}"
+            candidate = f"{current} OR {term}" if current else term
+            if len(candidate) > limit:
+                queries.append(current)
+                candidate = term
+            current = candidate
+        if current:
+            queries.append(current)
+        for query in queries:
+            self._paginate(account, "conversations",
+                           lambda token, query=query: self.api.search(
+                               query, since_id=None, start_time=_iso(since), next_token=token))
+
     def _advance(self, account: AccountReport, stream: str, newest: str | None,
                  watermarks: dict) -> None:
         old = watermarks.get((account.account_id, stream))
@@ -260,6 +290,7 @@ class XSource:
             for number, (account, username) in enumerate(active, start=1):
                 self._timeline(account, watermarks)
                 self._replies(account, username, watermarks)
+                self._conversations(account)
                 self.progress(f"@{username}: {account.tweets:,} tweets "
                               f"({number}/{len(active)} accounts, {self.api.calls} API calls)")
         except RateLimited as stop:

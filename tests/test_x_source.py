@@ -49,8 +49,8 @@ def _registry(*handles: str) -> list[RegistryAccount]:
 
 def _api(url: str, token: str = TOKEN, **overrides) -> tuple[XApi, list[float]]:
     slept: list[float] = []
-    settings = XApiSettings(bearer_token=token, base_url=url, access_level="pro",
-                            backoff_seconds=0.01, **overrides)
+    settings = XApiSettings(bearer_token=token, base_url=url,
+                            **{"access_level": "pro", "backoff_seconds": 0.01, **overrides})
     return XApi(settings, sleep=slept.append, clock=lambda: NOW.timestamp()), slept
 
 
@@ -237,3 +237,19 @@ def test_default_base_url_traffic_is_intercepted_and_parsed(con):
 def test_rate_limited_error_reads_like_advice():
     error = RateLimited("tweets/search/recent", NOW.timestamp())
     assert "resets at 12:00:00 UTC" in str(error) and "next run resumes" in str(error)
+
+
+def test_conversation_search_batches_the_recent_posts(con):
+    corpus = _corpus(posts=60, replies=0)
+    # a citizen's reply to another citizen deep in the thread of post 1000
+    corpus.tweets["7000"] = _tweet(7000, "901", "2026-11-24T12:00:00.000Z",
+                                   in_reply_to_user_id="902", conversation="1000")
+    with StandIn(corpus, TOKEN, now=NOW) as standin:
+        api, _ = _api(standin.url, access_level="basic")
+        source = XSource(api, con, run_id="run-1", as_of=NOW, lookback_days=7, now=lambda: NOW)
+        report = source.run(_registry("HealthDesk"))
+    searches = [path for path in standin.requests if "conversation_id" in path]
+    # 60 posts of the last 7 days, about 28 per 512-character query
+    assert len(searches) == 3
+    assert report.api_calls == 1 + 1 + 1 + 3
+    assert _count(con, "select count(*) from raw.tweets where tweet_id = '7000'") == 1

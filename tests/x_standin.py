@@ -158,6 +158,11 @@ class StandIn:
 
     def _search(self, params: dict[str, str], recent: bool) -> dict:
         query = params.get("query", "")
+        if query.startswith("conversation_id:"):
+            conversations = {term.split(":", 1)[1] for term in query.split(" OR ")}
+            tweets = [tweet for tweet in self.corpus.tweets.values()
+                      if tweet.get("conversation_id") in conversations]
+            return self._page(tweets, params, "next_token")
         if not query.startswith("to:"):
             return {"meta": {"result_count": 0}}
         user = self.corpus.by_username.get(query[3:].strip().lower())
