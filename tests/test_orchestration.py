@@ -145,7 +145,7 @@ def test_materialize_extraction_with_the_fixture_client(tmp_path):
                 "pipeline": PipelineSettings(warehouse=str(tmp_path / "govpulse.duckdb"),
                                              source="x", registry=str(registry),
                                              as_of="2026-11-25T12:00:00Z"),
-                "x_api": FixtureXApi(url=standin.url),
+                "x_api": FixtureXApi(url=standin.url, lookback_days=0),
             },
         )
     assert result.success

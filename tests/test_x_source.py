@@ -63,7 +63,8 @@ def con(tmp_path):
 
 def _run(api: XApi, con, run_id: str = "run-1", *handles: str):
     handles = handles or ("HealthDesk", "ghost", "LockedDesk", "bad handle!", "Suspended1")
-    source = XSource(api, con, run_id=run_id, as_of=NOW, now=lambda: NOW)
+    # no look-back: conversation searches have their own test
+    source = XSource(api, con, run_id=run_id, as_of=NOW, lookback_days=0, now=lambda: NOW)
     return source.run(_registry(*handles))
 
 
@@ -248,7 +249,7 @@ def test_conversation_search_batches_the_recent_posts(con):
         api, _ = _api(standin.url, access_level="basic")
         source = XSource(api, con, run_id="run-1", as_of=NOW, lookback_days=7, now=lambda: NOW)
         report = source.run(_registry("HealthDesk"))
-    searches = [path for path in standin.requests if "conversation_id" in path]
+    searches = [path for path in standin.requests if "query=conversation_id" in path]
     # 60 posts of the last 7 days, about 28 per 512-character query
     assert len(searches) == 3
     assert report.api_calls == 1 + 1 + 1 + 3
