@@ -20,6 +20,9 @@ import duckdb
 
 PUBLISH_RAW_ENV = "GOVPULSE_PUBLISH_RAW"
 PUBLISHED_SCHEMAS = ("marts",)
+# The published marts are written in a storage format DuckDB 1.4 and later read, so analysts
+# can open them with the `duckdb` shell from PyPI (duckdb-cli) and other 1.x tools.
+STORAGE_VERSION = "v1.4.0"
 
 
 def _quote(text: str) -> str:
@@ -32,7 +35,10 @@ def _identifier(text: str) -> str:
 
 def _copy_schemas(build_database: Path, target: Path, schemas: tuple[str, ...]) -> None:
     """Copy the tables of ``schemas``, with their comments, into a new file."""
-    with duckdb.connect(str(target)) as con:
+    with duckdb.connect() as con:
+        con.execute(f"attach {_quote(str(target))} as published "
+                    f"(storage_version '{STORAGE_VERSION}')")
+        con.execute("use published")
         con.execute(f"attach {_quote(str(build_database))} as build (read_only)")
         tables = con.execute(
             "select schema_name, table_name, comment from duckdb_tables() "
@@ -52,7 +58,9 @@ def _copy_schemas(build_database: Path, target: Path, schemas: tuple[str, ...]) 
                 con.execute(f"comment on column {name}.{_identifier(column)} is "
                             f"{_quote(column_comment)}")
         con.execute("detach build")
-        con.execute("checkpoint")
+        con.execute("checkpoint published")
+        con.execute("use memory")
+        con.execute("detach published")
 
 
 def publish(build_database: Path, warehouse: Path, *, include_raw: bool = False) -> Path:

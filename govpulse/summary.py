@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 import duckdb
@@ -41,5 +43,8 @@ def warehouse_summary(warehouse: Path) -> str:
     if skipped or api_errors:
         lines.append(f"  {skipped:,} input records skipped, {api_errors:,} API errors recorded "
                      f"(see raw.load_issues in {build_database_path(warehouse)})")
-    lines.append(f"  query it: duckdb {warehouse}")
+    beside = Path(sys.executable).with_name("duckdb")
+    shell = "duckdb" if shutil.which("duckdb") == str(beside) or not beside.exists() \
+        else str(beside)
+    lines.append(f"  query it: {shell} -readonly {warehouse}")
     return "\n".join(lines)

@@ -41,6 +41,12 @@ def test_publish_copies_the_marts_with_their_comments_or_everything(tmp_path):
         assert con.execute("select comment from duckdb_tables()").fetchone()[0] == "the scores"
         assert con.execute("select comment from duckdb_columns() where table_name = 'scores'"
                            ).fetchone()[0] == "a score"
+    # the `duckdb` shell installed with govpulse (duckdb-cli, 1.x) opens the published marts
+    shell = Path(sys.executable).with_name("duckdb")
+    answer = subprocess.run([str(shell), "-readonly", "-csv", str(published), "-c",
+                             "select score from marts.scores"],
+                            capture_output=True, text=True, check=True)
+    assert answer.stdout.split() == ["score", "1"]
     publish(build, tmp_path / "govpulse.duckdb", include_raw=True)
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute("select tweet_text from raw.tweets").fetchone()[0] == "citizen text"

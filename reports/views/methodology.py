@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from reports import queries
-from reports.views.common import header
+from reports.views.common import download, header
 
 TABLES = {
     "account_scorecard": "Account metrics and scores",
@@ -29,6 +29,7 @@ def render() -> None:
                      "setting_name": "Setting", "setting_value": "Value",
                      "description": st.column_config.TextColumn("Meaning", width="large"),
                  })
+    download(settings, "settings_in_force", "settings_csv")
     for table, title in TABLES.items():
         st.subheader(title)
         st.markdown(queries.table_definition(table))
