@@ -172,7 +172,7 @@ class XSource:
                 reports[key].reason = detail
 
     # -- fetching ----------------------------------------------------------------------
-    def _paginate(self, account: AccountReport, stream: str, fetch) -> tuple[str | None, int]:
+    def _paginate(self, account: AccountReport, fetch) -> tuple[str | None, int]:
         """Fetch every page of one stream; return (newest id landed, tweets landed)."""
         token = None
         newest: str | None = None
@@ -208,7 +208,7 @@ class XSource:
     def _timeline(self, account: AccountReport, watermarks: dict) -> None:
         since_id, start = self._window(account, "timeline", watermarks)
         newest, count = self._paginate(
-            account, "timeline",
+            account,
             lambda token: self.api.timeline(account.account_id, since_id=since_id,
                                             start_time=_iso(start) if start else None,
                                             pagination_token=token))
@@ -232,14 +232,13 @@ class XSource:
             return self.api.search(query, since_id=since, start_time=_iso(begin) if begin
                                    else None, next_token=token)
         try:
-            newest, _ = self._paginate(account, "to", fetch)
+            newest, _ = self._paginate(account, fetch)
         except XBadRequest:
             # a since_id older than recent search allows: take the whole visible window
             floor = now - timedelta(days=RECENT_SEARCH_DAYS) + timedelta(minutes=1)
             self._note(account, f"watermark too old for recent search: replies before "
                                 f"{_iso(floor)} may be missing")
-            newest, _ = self._paginate(account, "to",
-                                       lambda token: fetch(token, None, floor))
+            newest, _ = self._paginate(account, lambda token: fetch(token, None, floor))
         self._advance(account, "to", newest, watermarks)
 
     def _conversations(self, account: AccountReport) -> None:
@@ -263,7 +262,7 @@ class XSource:
         if current:
             queries.append(current)
         for query in queries:
-            self._paginate(account, "conversations",
+            self._paginate(account,
                            lambda token, query=query: self.api.search(
                                query, since_id=None, start_time=_iso(since), next_token=token))
 

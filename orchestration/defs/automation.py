@@ -56,6 +56,3 @@ def registry_changed(context: dg.SensorEvaluationContext):
             tags={"govpulse/new_accounts": ",".join(added)[:200]},
         )
     return dg.RunRequest(run_key=f"registry-{digest[:16]}", job_name=daily_refresh.name)
-
-
-
