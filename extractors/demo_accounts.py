@@ -153,5 +153,3 @@ def demo_accounts(replica: int = 0) -> list[DemoAccount]:
             )
     return accounts
 
-
-DEPARTMENT_COUNT = len(_DEPARTMENTS)

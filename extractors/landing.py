@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -112,6 +113,18 @@ _STAGE_DDL = [
 ]
 
 
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """All or nothing: commit when the block ends, roll back if it raises."""
+    con.execute("begin transaction")
+    try:
+        yield
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
 def _memory_limit() -> str:
     value = (os.environ.get(MEMORY_LIMIT_ENV) or "1.5GB").strip()
     if not value.replace(".", "").rstrip("KMGTiBb").isdigit():
@@ -199,8 +212,7 @@ class RawLanding:
         self._flush_tweets()
         self._flush_users()
         counts = LandedCounts()
-        self.con.execute("begin transaction")
-        try:
+        with _transaction(self.con):
             counts.tweets = self.con.execute(
                 """
                 insert into raw.tweets
@@ -246,10 +258,6 @@ class RawLanding:
                 self.con.executemany(
                     "insert into raw.load_files (run_id, source, source_file, file_kind, tweets, "
                     "users, skipped) values (?, ?, ?, ?, ?, ?, ?)", self._files)
-            self.con.execute("commit")
-        except BaseException:
-            self.con.execute("rollback")
-            raise
         self.con.execute("delete from stage_tweets")
         self.con.execute("delete from stage_users")
         self._issues.clear()
@@ -264,16 +272,11 @@ def land_registry(con: duckdb.DuckDBPyConnection, accounts: list[RegistryAccount
     rows = [(account.line_number, account.handle, account.department, account.account_id,
              account.display_name, account.ministry, account.level, account.account_type,
              account.timezone, registry_file, run_id) for account in accounts]
-    con.execute("begin transaction")
-    try:
+    with _transaction(con):
         con.execute("delete from raw.registry")
         if rows:
             con.executemany("insert into raw.registry values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                             rows)
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
     return len(rows)
 
 
@@ -288,16 +291,11 @@ def read_watermarks(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], tup
 def save_watermark(con: duckdb.DuckDBPyConnection, account_id: str, stream: str, since_id: str,
                    run_id: str, updated_at: datetime) -> None:
     """Advance a watermark; called only once every page up to ``since_id`` is landed."""
-    con.execute("begin transaction")
-    try:
+    with _transaction(con):
         con.execute("delete from raw.x_watermarks where account_id = ? and stream = ?",
                     [account_id, stream])
         con.execute("insert into raw.x_watermarks values (?, ?, ?, ?, ?)",
                     [account_id, stream, since_id, updated_at, run_id])
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
 
 
 def save_account_status(con: duckdb.DuckDBPyConnection,
@@ -305,17 +303,12 @@ def save_account_status(con: duckdb.DuckDBPyConnection,
                         run_id: str) -> None:
     """Replace the status of the handles checked: (handle, account_id, status, reason)."""
     ensure_raw_schema(con)
-    con.execute("begin transaction")
-    try:
+    with _transaction(con):
         con.execute("delete from raw.account_status")
         if statuses:
             con.executemany("insert into raw.account_status values "
                             "(?, ?, ?, ?, current_timestamp, ?)",
                             [(*status, run_id) for status in statuses])
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise
 
 
 PSEUDONYM_KEY_ENV = "GOVPULSE_PSEUDONYM_KEY"
@@ -332,12 +325,7 @@ def ensure_pseudonym_key(con: duckdb.DuckDBPyConnection) -> None:
     current = con.execute("select pseudonym_key from raw.pseudonym_key").fetchall()
     if current and (not wanted or current[0][0] == wanted):
         return
-    con.execute("begin transaction")
-    try:
+    with _transaction(con):
         con.execute("delete from raw.pseudonym_key")
         con.execute("insert into raw.pseudonym_key values (?)",
                     [wanted or secrets.token_hex(32)])
-        con.execute("commit")
-    except BaseException:
-        con.execute("rollback")
-        raise

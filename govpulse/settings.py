@@ -112,18 +112,3 @@ class Settings:
             full_refresh=(env.get(FULL_REFRESH_ENV) or "").strip().lower() in ("1", "true", "yes"),
             x_lookback_days=lookback,
         )
-
-    def to_env(self) -> dict[str, str]:
-        """The environment that reproduces these settings (for dbt and child processes)."""
-        env = {WAREHOUSE_ENV: str(self.warehouse), SOURCE_ENV: self.source}
-        if self.registry:
-            env[REGISTRY_ENV] = str(self.registry)
-        if self.input_dir:
-            env[INPUT_DIR_ENV] = str(self.input_dir)
-        if self.as_of:
-            env[AS_OF_ENV] = self.as_of
-        if self.dbt_vars:
-            env[DBT_VARS_ENV] = self.dbt_vars
-        if self.full_refresh:
-            env[FULL_REFRESH_ENV] = "1"
-        return env

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,6 +21,28 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("GOVPULSE_PSEUDONYM_KEY", "govpulse-tests-pseudonym-key")
 # Tests run Dagster on an ephemeral instance, never on a developer's $DAGSTER_HOME.
 os.environ.pop("DAGSTER_HOME", None)
+
+
+# The marts two warehouses built from the same data must agree on, row for row.
+COMPARED_MARTS = ("fct_posts", "fct_inbound_replies", "account_scorecard", "department_scorecard",
+                  "dim_accounts", "dim_departments")
+
+
+def marts_snapshot(warehouse: Path, names: tuple[str, ...] = COMPARED_MARTS) -> dict[str, list]:
+    """Every row of the named marts, in a stable order (built_at, the build time, left out)."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {name: con.execute(
+            f"select * exclude (built_at) from marts.{name} order by all"
+            if name == "dim_metric_settings" else f"select * from marts.{name} order by all"
+        ).fetchall() for name in names}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @contextmanager

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import duckdb
 import pytest
 
 from govpulse.settings import WAREHOUSE_ENV
+from tests.conftest import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 APP = Path(__file__).resolve().parent.parent / "reports" / "app.py"
@@ -24,15 +24,9 @@ if not CHROMIUM.exists() and not os.environ.get("CI"):
                 allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def dashboard_url(demo_warehouse):
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, **{WAREHOUSE_ENV: str(demo_warehouse)})
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",

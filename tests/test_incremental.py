@@ -9,14 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import build_warehouse
+from tests.conftest import build_warehouse, marts_snapshot
 from tests.test_metrics_handcrafted import AS_OF, _write_corpus, tweet
 
 pytestmark = pytest.mark.e2e
-
-MARTS = ("fct_posts", "fct_inbound_replies", "account_scorecard", "department_scorecard",
-         "dim_accounts", "dim_departments")
-
 
 def _second_delivery(folder: Path) -> None:
     """Later fetches: newer counts for 101, an older (losing) copy of 300, new tweets."""
@@ -41,9 +37,7 @@ def _second_delivery(folder: Path) -> None:
 
 
 def _snapshot(warehouse: Path) -> dict[str, list]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        marts = {name: con.execute(f"select * from marts.{name} order by all").fetchall()
-                 for name in MARTS}
+    marts = marts_snapshot(warehouse)
     with duckdb.connect(str(warehouse.parent / ".govpulse-build" / warehouse.name),
                         read_only=True) as con:
         marts["stg_x__tweets"] = con.execute(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from orchestration.defs.automation import daily_refresh_schedule, registry_chang
 from orchestration.defs.checks import accounts_have_recent_data, registry_accounts_resolved
 from orchestration.defs.raw_assets import raw_registry, raw_tweets_and_users
 from orchestration.defs.resources import PipelineSettings, XApiResource
+from tests.conftest import free_port
 from tests.test_x_source import TOKEN, _corpus
 from tests.x_standin import StandIn
 
@@ -163,15 +163,9 @@ def test_materialize_extraction_with_the_fixture_client(tmp_path):
         assert con.execute("select count(*) from raw.tweets").fetchone()[0] == 127
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.e2e
 def test_webserver_serves_the_asset_graph(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, DAGSTER_HOME=str(tmp_path),
                GOVPULSE_WAREHOUSE=str(tmp_path / "govpulse.duckdb"))
     shutil.copy(REPO / "dagster.yaml", tmp_path / "dagster.yaml")

@@ -17,13 +17,9 @@ import duckdb
 import pytest
 
 from govpulse.publish import publish
-from tests.conftest import build_warehouse
+from tests.conftest import build_warehouse, marts_snapshot
 
 pytestmark = pytest.mark.e2e
-
-MARTS = ("fct_posts", "fct_inbound_replies", "account_scorecard", "department_scorecard",
-         "dim_accounts", "dim_departments")
-
 
 def test_publish_copies_the_marts_with_their_comments_or_everything(tmp_path):
     build = tmp_path / "build" / "govpulse.duckdb"
@@ -115,12 +111,6 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _marts(warehouse: Path) -> dict[str, list]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return {name: con.execute(f"select * from marts.{name} order by all").fetchall()
-                for name in MARTS}
-
-
 def test_a_killed_run_leaves_the_published_warehouse_and_the_next_run_completes(
         demo_corpus, tmp_path):
     reference = tmp_path / "reference" / "govpulse.duckdb"
@@ -150,7 +140,7 @@ def test_a_killed_run_leaves_the_published_warehouse_and_the_next_run_completes(
         assert _digest(warehouse) == published_before, f"published file changed (kill at {delay})"
     assert build_warehouse(demo_corpus.out_dir, demo_corpus.registry, warehouse,
                            "2026-11-25T06:00:00Z") == 0
-    assert _marts(warehouse) == _marts(reference)
+    assert marts_snapshot(warehouse) == marts_snapshot(reference)
     with duckdb.connect(str(warehouse.parent / ".govpulse-build" / warehouse.name),
                         read_only=True) as con:
         duplicates = con.execute("select count(*) - count(distinct (tweet_id, fetched_at)) "

@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
-import duckdb
 import pytest
 
 from extractors.demo_corpus import generate_corpus
-from tests.conftest import build_warehouse, restored_environment
+from tests.conftest import build_warehouse, marts_snapshot, restored_environment
 from tests.x_standin import Corpus, StandIn
 
 pytestmark = pytest.mark.e2e
@@ -17,16 +16,6 @@ pytestmark = pytest.mark.e2e
 AS_OF = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # midnight: the 90 days start at a midnight
 AS_OF_TEXT = "2026-11-25T00:00:00Z"
 TOKEN = "AAAAgovpulse-e2e-FAKE-token-7f3c9d"
-MARTS = ("fct_posts", "fct_inbound_replies", "account_scorecard", "department_scorecard",
-         "dim_accounts", "dim_departments")
-
-
-def _marts(warehouse) -> dict[str, list]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return {name: con.execute(f"select * from marts.{name} order by all").fetchall()
-                for name in MARTS}
-
-
 def _run_x(registry, warehouse, url: str, token: str = TOKEN, access: str = "pro") -> int:
     from govpulse.cli import main
 
@@ -51,7 +40,7 @@ def test_x_source_gives_the_same_marts_as_the_files(corpus, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "extracted from the X API:" in out
     assert f"{corpus.accounts} accounts active" in out
-    assert _marts(from_x) == _marts(from_files)
+    assert marts_snapshot(from_x) == marts_snapshot(from_files)
 
 
 def test_the_token_never_reaches_an_output(corpus, tmp_path, capsys, caplog, monkeypatch):

@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from extractors.files_source import load_files
+from extractors import files_source
 from extractors.landing import RawLanding, ensure_pseudonym_key, land_registry
 from extractors.registry import RegistryError, load_registry
 from extractors.x_client import XAuthError
@@ -97,9 +97,10 @@ def _extract_files(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
         raise dg.Failure("No input folder: set GOVPULSE_INPUT_DIR or pass --input DIR.",
                          allow_retries=False)
     with warehouse.get_connection() as con:
-        landing = RawLanding(con, run_id=context.run_id, source="files")
+        landing = RawLanding(con, run_id=context.run_id, source=files_source.SOURCE)
         try:
-            report = load_files(Path(pipeline.input_dir), landing, progress=context.log.info)
+            report = files_source.load_files(Path(pipeline.input_dir), landing,
+                                             progress=context.log.info)
         except FileNotFoundError as error:
             raise dg.Failure(str(error), allow_retries=False) from None
     context.log.info(
