@@ -31,8 +31,10 @@ sys.path.insert(0, str(REPO))
 from extractors.demo_corpus import generate_corpus  # noqa: E402
 from extractors.files_source import load_files  # noqa: E402
 from extractors.landing import RawLanding, ensure_pseudonym_key, land_registry  # noqa: E402
+from extractors.raw_export import export_fetches, export_registry  # noqa: E402
 from extractors.registry import load_registry  # noqa: E402
 from govpulse.publish import publish  # noqa: E402
+from govpulse.settings import private_dir, raw_parquet_dir, spark_dir  # noqa: E402
 
 AS_OF = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 TARGETS = "landing <= 1.5x floor, dbt build <= 2x floor, incremental < 10% of full, " \
@@ -110,6 +112,13 @@ def land(corpus: Path, build: Path, run_id: str) -> int:
     return report.tweets_read
 
 
+def export(build: Path, warehouse: Path) -> int:
+    """The Parquet raw layer dbt reads (only the days that changed are written)."""
+    with duckdb.connect(str(build)) as con:
+        export_registry(con, raw_parquet_dir(warehouse, {}), private_dir(warehouse))
+        return export_fetches(con, raw_parquet_dir(warehouse, {})).rows_written
+
+
 def land_floor(corpus: Path, database: Path) -> int:
     with duckdb.connect(str(database)) as con:
         con.execute(f"""
@@ -123,16 +132,22 @@ def land_floor(corpus: Path, database: Path) -> int:
         return con.execute("select count(*) from floor_tweets").fetchone()[0]
 
 
-def dbt_build(warehouse: Path, full_refresh: bool) -> int:
+def dbt_build(warehouse: Path, full_refresh: bool, target: str = "duckdb") -> int:
     env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     command = [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir",
                str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
-               "--target-path", str(warehouse.parent / "dbt-target"), "--quiet",
+               "--target-path", str(warehouse.parent / f"dbt-target-{target}"), "--quiet",
+               "--target", target,
                "--vars", json.dumps({"as_of": AS_OF.strftime("%Y-%m-%dT%H:%M:%SZ")})]
     if full_refresh:
         command.append("--full-refresh")
     subprocess.run(command, env=env, check=True)
+    if target == "spark":
+        marts = spark_dir(warehouse) / "warehouse" / "marts.db" / "fct_inbound_replies"
+        with duckdb.connect() as con:
+            return con.execute(
+                f"select count(*) from read_parquet('{marts}/*.parquet')").fetchone()[0]
     with duckdb.connect(str(warehouse.parent / ".govpulse-build" / warehouse.name),
                         read_only=True) as con:
         return con.execute("select count(*) from marts.fct_inbound_replies").fetchone()[0]
@@ -321,7 +336,8 @@ def dashboard_queries(warehouse: Path, repeats: int) -> list[dict]:
     return results
 
 
-def bench_scale(scale: int, root: Path, repeats: int, pandas_caps: tuple[int, int]) -> dict:
+def bench_scale(scale: int, root: Path, repeats: int, pandas_caps: tuple[int, int],
+                spark: bool = False) -> dict:
     label = f"scale {scale}"
     print(f"\n== {label} ==", flush=True)
     corpus = root / f"corpus-{scale}"
@@ -342,12 +358,19 @@ def bench_scale(scale: int, root: Path, repeats: int, pandas_caps: tuple[int, in
     stages = [
         measure("landing (files -> raw)", lambda: land(corpus, build, "bench-1"),
                 input_bytes=size),
+        measure("raw -> Parquet export", lambda: export(build, warehouse)),
         measure("floor: DuckDB read_json", lambda: land_floor(corpus, work / "floor.duckdb"),
                 input_bytes=size),
         measure("dbt build --full-refresh", lambda: dbt_build(warehouse, True)),
         measure("floor: one SQL last_28d scorecard", lambda: transform_floor(build)),
+    ]
+    if spark:
+        stages.append(measure("Spark local[2]: dbt build --target spark",
+                              lambda: dbt_build(warehouse, True, target="spark")))
+    stages += [
         measure("incremental day: landing", lambda: land(next_day, build, "bench-2"),
                 input_bytes=folder_bytes(next_day)),
+        measure("incremental day: Parquet export", lambda: export(build, warehouse)),
         measure("incremental day: dbt build", lambda: dbt_build(warehouse, False)),
         measure("publish (marts only)", lambda: publish(build, warehouse) and 0),
     ]
@@ -364,9 +387,12 @@ def verdicts(result: dict) -> list[str]:
     stage = {row["stage"]: row for row in result["stages"]}
     full = stage["dbt build --full-refresh"]["seconds"]
     incremental = stage["incremental day: landing"]["seconds"] + \
+        stage["incremental day: Parquet export"]["seconds"] + \
         stage["incremental day: dbt build"]["seconds"]
+    landing = stage["landing (files -> raw)"]["seconds"] + \
+        stage["raw -> Parquet export"]["seconds"]
     checks = [
-        ("landing <= 1.5x floor", stage["landing (files -> raw)"]["seconds"]
+        ("landing + Parquet export <= 1.5x floor", landing
          <= 1.5 * stage["floor: DuckDB read_json"]["seconds"]),
         ("dbt build <= 2x floor query", full
          <= 2 * stage["floor: one SQL last_28d scorecard"]["seconds"]),
@@ -411,9 +437,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--pandas-memory-gib", type=float, default=8)
     parser.add_argument("--pandas-seconds", type=int, default=900)
+    parser.add_argument("--spark-scales", type=int, nargs="*", default=[],
+                        help="also build these scales on the Spark target (needs Java 17)")
     args = parser.parse_args()
     results = [bench_scale(scale, Path(args.work), args.repeats,
-                           (int(args.pandas_memory_gib * 2**30), args.pandas_seconds))
+                           (int(args.pandas_memory_gib * 2**30), args.pandas_seconds),
+                           spark=scale in args.spark_scales)
                for scale in args.scales]
     for result in results:
         print(f"\nscale {result['scale']} ({result['inbound_replies']:,} inbound replies):")

@@ -10,9 +10,12 @@ from pathlib import Path
 
 from govpulse.settings import (
     AS_OF_ENV,
+    DBT_TARGET_ENV,
+    DBT_TARGETS,
     DBT_VARS_ENV,
     FULL_REFRESH_ENV,
     INPUT_DIR_ENV,
+    RAW_DIR_ENV,
     REGISTRY_ENV,
     SOURCE_ENV,
     SOURCES,
@@ -63,6 +66,11 @@ def _configure_environment(args: argparse.Namespace) -> None:
         os.environ[DBT_VARS_ENV] = json.dumps(dict(args.var))
     if args.full_refresh:
         os.environ[FULL_REFRESH_ENV] = "1"
+    if args.target:
+        os.environ[DBT_TARGET_ENV] = args.target
+    if os.environ.get(RAW_DIR_ENV):
+        # dbt's sources read the folder from this variable: make it absolute once
+        os.environ[RAW_DIR_ENV] = str(Path(os.environ[RAW_DIR_ENV]).expanduser().resolve())
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 
 
@@ -183,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="override a dbt var (threshold, window, weight); repeatable")
     run.add_argument("--full-refresh", action="store_true",
                      help="rebuild the incremental models from every raw row")
+    run.add_argument("--target", choices=DBT_TARGETS, default=None,
+                     help="dbt target the models are built on: duckdb (default) or spark "
+                          f"(or set {DBT_TARGET_ENV})")
     run.add_argument("--verbose", action="store_true", help="show Dagster's debug log")
     run.set_defaults(handler=cmd_run)
 

@@ -23,6 +23,9 @@ AS_OF_ENV = "GOVPULSE_AS_OF"
 DBT_VARS_ENV = "GOVPULSE_DBT_VARS"
 FULL_REFRESH_ENV = "GOVPULSE_FULL_REFRESH"
 X_LOOKBACK_ENV = "GOVPULSE_X_LOOKBACK_DAYS"
+RAW_DIR_ENV = "GOVPULSE_RAW_DIR"
+DBT_TARGET_ENV = "GOVPULSE_DBT_TARGET"
+DBT_TARGETS = ("duckdb", "spark")
 DEFAULT_WAREHOUSE = Path("data") / "govpulse.duckdb"
 BUILD_DIR_NAME = ".govpulse-build"
 SOURCES = ("files", "x")
@@ -40,6 +43,26 @@ def build_database_path(warehouse: Path) -> Path:
     ``dbt_project/profiles.yml`` derives the same path from the same variable.
     """
     return warehouse.parent / BUILD_DIR_NAME / warehouse.name
+
+
+def raw_parquet_dir(warehouse: Path, environ: dict[str, str] | None = None) -> Path:
+    """The open Parquet raw layer (``extractors/raw_export.py``): ``GOVPULSE_RAW_DIR``, else
+    ``<warehouse dir>/<warehouse name>_raw``. ``dbt_project/models/staging/_sources.yml``
+    derives the same folder from the same variables."""
+    env = os.environ if environ is None else environ
+    if env.get(RAW_DIR_ENV):
+        return Path(env[RAW_DIR_ENV]).expanduser().resolve()
+    return warehouse.parent / f"{warehouse.stem}_raw"
+
+
+def private_dir(warehouse: Path) -> Path:
+    """Owner-only files beside the build copy (the pseudonym key as Parquet, for Spark)."""
+    return warehouse.parent / BUILD_DIR_NAME / f"{warehouse.stem}_private"
+
+
+def spark_dir(warehouse: Path) -> Path:
+    """The Spark target's warehouse and Derby metastore (``dbt_project/profiles.yml``)."""
+    return warehouse.parent / BUILD_DIR_NAME / f"{warehouse.stem}_spark"
 
 
 def parse_as_of(value: str | None) -> datetime:
@@ -73,10 +96,16 @@ class Settings:
     dbt_vars: str | None = None
     full_refresh: bool = False
     x_lookback_days: float = 2.0
+    raw_dir: Path | None = None
+    dbt_target: str = "duckdb"
 
     @property
     def build_database(self) -> Path:
         return build_database_path(self.warehouse)
+
+    @property
+    def raw_parquet_dir(self) -> Path:
+        return self.raw_dir or raw_parquet_dir(self.warehouse, {})
 
     @classmethod
     def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
@@ -102,8 +131,14 @@ class Settings:
             lookback = float(env.get(X_LOOKBACK_ENV) or 2)
         except ValueError:
             raise SettingsError(f"{X_LOOKBACK_ENV} must be a number of days") from None
+        dbt_target = (env.get(DBT_TARGET_ENV) or "duckdb").strip().lower()
+        if dbt_target not in DBT_TARGETS:
+            raise SettingsError(f"{DBT_TARGET_ENV}={dbt_target!r}: expected one of "
+                                f"{', '.join(DBT_TARGETS)}")
         return cls(
             warehouse=warehouse,
+            raw_dir=raw_parquet_dir(warehouse, dict(env)),
+            dbt_target=dbt_target,
             registry=Path(registry).expanduser().resolve() if registry else None,
             source=source,
             input_dir=Path(input_dir).expanduser().resolve() if input_dir else None,

@@ -26,6 +26,12 @@
     regexp_replace({{ expression }}, '{{ pattern }}', '', 'g')
 {%- endmacro %}
 
+{#- Spark's parser reads backslash escapes in string literals: double them so the Java
+    regex sees \S, \w and \p{Lu} as written. -#}
+{% macro spark__regexp_remove(expression, pattern) -%}
+    regexp_replace({{ expression }}, '{{ pattern | replace("\\", "\\\\") }}', '')
+{%- endmacro %}
+
 
 {#- Continuous quantile with linear interpolation (numpy's default). -#}
 {% macro quantile_cont(expression, fraction) -%}
@@ -80,4 +86,19 @@
 
 {% macro duckdb__sha256_hex(expression) -%}
     sha256({{ expression }})
+{%- endmacro %}
+
+
+{#- Minutes from one timestamp to a later one, with fractions (double). dbt-spark's
+    datediff in milliseconds is off by a factor, so Spark counts microseconds itself. -#}
+{% macro minutes_between(start_at, end_at) -%}
+    {{ return(adapter.dispatch('minutes_between', 'govpulse')(start_at, end_at)) }}
+{%- endmacro %}
+
+{% macro default__minutes_between(start_at, end_at) -%}
+    cast({{ dbt.datediff(start_at, end_at, 'millisecond') }} as double) / 60000
+{%- endmacro %}
+
+{% macro spark__minutes_between(start_at, end_at) -%}
+    cast(unix_micros({{ end_at }}) - unix_micros({{ start_at }}) as double) / 60000000
 {%- endmacro %}

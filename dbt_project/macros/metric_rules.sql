@@ -60,11 +60,11 @@
     case
         when {{ engagement_rate }} is null then null
         when count({{ engagement_rate }}) over (partition by {{ partition_by }}) = 1 then 100.0
-        else 100.0 * (
+        else 100.0 * cast(
             rank() over (
                 partition by {{ partition_by }}, {{ engagement_rate }} is null
                 order by {{ engagement_rate }}
-            ) - 1
+            ) - 1 as double
         ) / (count({{ engagement_rate }}) over (partition by {{ partition_by }}) - 1)
     end
 {%- endmacro %}

@@ -1,6 +1,7 @@
 """The dbt project as assets: one integration point; sources ``raw.*`` match the raw assets."""
 
 import json
+import shutil
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -29,5 +30,8 @@ def govpulse_dbt_models(
     context.log.info(f"dbt build with as_of {format_as_of(as_of)}")
     overrides = json.loads(pipeline.dbt_vars) if pipeline.dbt_vars else None
     full_refresh = config.full_refresh or pipeline.full_refresh
-    yield from dbt.cli(build_args(as_of, overrides, full_refresh=full_refresh),
-                       context=context).stream()
+    invocation = dbt.cli(build_args(as_of, overrides, full_refresh=full_refresh),
+                         context=context)
+    yield from invocation.stream()
+    # each invocation writes its own target/ folder; a failed one is kept for inspection
+    shutil.rmtree(invocation.target_path, ignore_errors=True)

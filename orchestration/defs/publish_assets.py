@@ -7,8 +7,11 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from govpulse.publish import include_raw_from_env, publish
+from govpulse.settings import spark_dir
+from govpulse.spark_marts import import_spark_marts, mart_descriptions
 from orchestration.defs.raw_assets import DUCKDB_POOL
 from orchestration.defs.resources import PipelineSettings
+from orchestration.project import dbt_project
 
 MARTS = ("account_scorecard", "department_scorecard", "fct_inbound_replies", "fct_posts",
          "dim_accounts", "dim_departments", "dim_metric_settings")
@@ -25,6 +28,11 @@ MARTS = ("account_scorecard", "department_scorecard", "fct_inbound_replies", "fc
 def published_warehouse(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, pipeline: PipelineSettings
 ) -> dg.MaterializeResult:
+    if pipeline.dbt_target == "spark":
+        rows = import_spark_marts(Path(warehouse.database),
+                                  spark_dir(Path(pipeline.warehouse)) / "warehouse", MARTS,
+                                  mart_descriptions(Path(dbt_project.manifest_path)))
+        context.log.info(f"marts built on Spark copied in: {rows}")
     include_raw = include_raw_from_env()
     target = publish(Path(warehouse.database), Path(pipeline.warehouse), include_raw=include_raw)
     context.log.info(f"published {target} ({'everything' if include_raw else 'marts only'})")
@@ -32,4 +40,5 @@ def published_warehouse(
         "path": str(target),
         "schemas": "all" if include_raw else "marts",
         "size_mb": round(target.stat().st_size / 1e6, 1),
+        "built_on": pipeline.dbt_target,
     })

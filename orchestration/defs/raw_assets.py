@@ -10,6 +10,7 @@ from dagster_duckdb import DuckDBResource
 
 from extractors import files_source
 from extractors.landing import RawLanding, ensure_pseudonym_key, land_registry
+from extractors.raw_export import export_fetches, export_registry
 from extractors.registry import RegistryError, load_registry
 from extractors.x_client import XAuthError
 from extractors.x_source import XSource
@@ -56,6 +57,7 @@ def raw_registry(
     with warehouse.get_connection() as con:
         landed = land_registry(con, accounts, str(path), context.run_id)
         ensure_pseudonym_key(con)
+        export_registry(con, pipeline.raw_parquet_dir(), pipeline.private_dir())
     context.log.info(f"registry {path}: {landed} accounts")
     yield dg.MaterializeResult(asset_key=["raw", "registry"], metadata={
         "accounts": landed,
@@ -86,6 +88,10 @@ def raw_tweets_and_users(
         tweets_meta, users_meta = _extract_x(context, config, warehouse, pipeline, x_api)
     else:
         tweets_meta, users_meta = _extract_files(context, warehouse, pipeline)
+    with warehouse.get_connection() as con:
+        exported = export_fetches(con, pipeline.raw_parquet_dir())
+    context.log.info(f"{exported.summary()} in {pipeline.raw_parquet_dir()}")
+    tweets_meta["parquet_days_written"] = len(exported.partitions_written.get("tweets", []))
     tweets_meta["duration_seconds"] = round(time.monotonic() - started, 2)
     yield dg.MaterializeResult(asset_key=["raw", "tweets"], metadata=tweets_meta)
     yield dg.MaterializeResult(asset_key=["raw", "users"], metadata=users_meta)

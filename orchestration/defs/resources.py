@@ -1,12 +1,13 @@
 """Resources, configured from the environment (see govpulse/settings.py and .env.example)."""
 
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from extractors.x_client import XApi, XApiSettings
-from govpulse.settings import Settings
+from govpulse.settings import Settings, private_dir, raw_parquet_dir
 from orchestration.project import dbt_project, ensure_dbt_on_path
 
 
@@ -20,6 +21,14 @@ class PipelineSettings(dg.ConfigurableResource):
     as_of: str | None = None
     dbt_vars: str | None = None  # JSON object of dbt var overrides
     full_refresh: bool = False  # rebuild incremental models from all raw rows
+    raw_dir: str | None = None  # the Parquet raw layer (default: beside the warehouse)
+    dbt_target: str = "duckdb"  # the dbt target the models are built on: duckdb or spark
+
+    def raw_parquet_dir(self) -> Path:
+        return Path(self.raw_dir) if self.raw_dir else raw_parquet_dir(Path(self.warehouse))
+
+    def private_dir(self) -> Path:
+        return private_dir(Path(self.warehouse))
 
 
 class XApiResource(dg.ConfigurableResource):
@@ -43,7 +52,7 @@ def resources() -> dg.Definitions:
         resources={
             # The pipeline writes the build copy; readers open the published file.
             "warehouse": DuckDBResource(database=str(settings.build_database)),
-            "dbt": DbtCliResource(project_dir=dbt_project),
+            "dbt": DbtCliResource(project_dir=dbt_project, target=settings.dbt_target),
             "x_api": XApiResource(lookback_days=settings.x_lookback_days),
             "pipeline": PipelineSettings(
                 warehouse=str(settings.warehouse),
@@ -53,6 +62,8 @@ def resources() -> dg.Definitions:
                 as_of=settings.as_of,
                 dbt_vars=settings.dbt_vars,
                 full_refresh=settings.full_refresh,
+                raw_dir=str(settings.raw_parquet_dir),
+                dbt_target=settings.dbt_target,
             ),
         }
     )

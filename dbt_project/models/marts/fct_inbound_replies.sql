@@ -20,8 +20,8 @@ joined as (
         first_responses.first_response_tweet_id,
         first_responses.first_response_at,
         first_responses.first_response_match,
-        {{ dbt.datediff('inbound.inbound_created_at', 'first_responses.first_response_at', 'millisecond') }}
-            / 60000.0 as response_minutes
+        {{ minutes_between('inbound.inbound_created_at', 'first_responses.first_response_at') }}
+            as response_minutes
     from inbound
     left join first_responses
         on inbound.inbound_tweet_id = first_responses.inbound_tweet_id

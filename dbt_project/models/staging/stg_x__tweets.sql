@@ -1,6 +1,8 @@
+{#- Incremental on DuckDB (delete+insert). Spark's file-format tables have no delete or
+    merge without Delta/Iceberg, so there it is rebuilt as a table each run (same rows). -#}
 {{
     config(
-        materialized='incremental',
+        materialized='incremental' if target.type == 'duckdb' else 'table',
         unique_key='tweet_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
