@@ -54,7 +54,7 @@ dagster: manifest $(DAGSTER_HOME)/dagster.yaml
 
 # Measured performance (see bench/run.py and the README's table); never part of `make test`.
 bench: manifest
-	$(BIN)/python bench/run.py --scales 4 36 357
+	$(BIN)/python bench/run.py --scales 4 36 357 --spark-scales 4 36
 
 bench-quick: manifest
 	$(BIN)/python bench/run.py --scales 4 --repeats 10 --pandas-seconds 120

@@ -125,7 +125,7 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise
 
 
-def _memory_limit() -> str:
+def landing_memory_limit() -> str:
     value = (os.environ.get(MEMORY_LIMIT_ENV) or "1.5GB").strip()
     if not value.replace(".", "").rstrip("KMGTiBb").isdigit():
         raise ValueError(f"{MEMORY_LIMIT_ENV}={value!r}: expected a size such as 1.5GB")
@@ -150,7 +150,7 @@ class RawLanding:
         self.con = con
         self.run_id = run_id
         self.source = source
-        con.execute(f"set memory_limit = '{_memory_limit()}'")
+        con.execute(f"set memory_limit = '{landing_memory_limit()}'")
         con.execute("set enable_progress_bar = false")
         ensure_raw_schema(con)
         for statement in _STAGE_DDL:

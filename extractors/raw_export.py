@@ -28,6 +28,8 @@ from pathlib import Path
 
 import duckdb
 
+from extractors.landing import landing_memory_limit
+
 PARTITIONED_TABLES = ("tweets", "users")
 PARTITION_COLUMN = "fetch_date"
 EMPTY_DAY = "1970-01-01"
@@ -105,8 +107,7 @@ def _export_partitioned(con: duckdb.DuckDBPyConnection, table: str, raw_dir: Pat
         con.executemany("insert into export_days values (?)", [[day] for day in stale])
         con.execute(
             f"copy (select {_select_columns(con, table)} from raw.{table} "
-            f"where cast(timezone('UTC', fetched_at) as date) in (select day from export_days) "
-            f"order by {PARTITION_COLUMN}, landed_at) "
+            f"where cast(timezone('UTC', fetched_at) as date) in (select day from export_days)) "
             f"to {_quote(staging)} (format parquet, compression zstd, "
             f"partition_by ({PARTITION_COLUMN}), overwrite_or_ignore)"
         )
@@ -145,6 +146,9 @@ def _export_file(con: duckdb.DuckDBPyConnection, query: str, target: Path,
 def export_fetches(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> ExportReport:
     """Bring the Parquet copies of raw.tweets and raw.users up to date."""
     raw_dir.mkdir(parents=True, exist_ok=True)
+    # the same bounded memory as landing; row order within a day does not matter
+    con.execute(f"set memory_limit = '{landing_memory_limit()}'")
+    con.execute("set preserve_insertion_order = false")
     con.execute(EXPORTS_DDL)
     report = ExportReport()
     for table in PARTITIONED_TABLES:

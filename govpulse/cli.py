@@ -20,6 +20,7 @@ from govpulse.settings import (
     SOURCE_ENV,
     SOURCES,
     WAREHOUSE_ENV,
+    Settings,
     SettingsError,
     format_as_of,
     parse_as_of,
@@ -112,6 +113,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     try:
         _configure_environment(args)
+        Settings.from_env()  # every setting checked before anything runs
     except SettingsError as exc:
         _say(f"govpulse run: {exc}")
         return 2

@@ -25,38 +25,40 @@ PUBLISHED_SCHEMAS = ("marts",)
 STORAGE_VERSION = "v1.4.0"
 
 
-def _quote(text: str) -> str:
+def sql_literal(text: str) -> str:
+    """A text as a SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
-def _identifier(text: str) -> str:
+def sql_identifier(text: str) -> str:
+    """A name as a quoted SQL identifier."""
     return '"' + text.replace('"', '""') + '"'
 
 
 def _copy_schemas(build_database: Path, target: Path, schemas: tuple[str, ...]) -> None:
     """Copy the tables of ``schemas``, with their comments, into a new file."""
     with duckdb.connect() as con:
-        con.execute(f"attach {_quote(str(target))} as published "
+        con.execute(f"attach {sql_literal(str(target))} as published "
                     f"(storage_version '{STORAGE_VERSION}')")
         con.execute("use published")
-        con.execute(f"attach {_quote(str(build_database))} as build (read_only)")
+        con.execute(f"attach {sql_literal(str(build_database))} as build (read_only)")
         tables = con.execute(
             "select schema_name, table_name, comment from duckdb_tables() "
             "where database_name = 'build' and schema_name in (select unnest(?)) "
             "order by schema_name, table_name", [list(schemas)]).fetchall()
         for schema in schemas:
-            con.execute(f"create schema if not exists {_identifier(schema)}")
+            con.execute(f"create schema if not exists {sql_identifier(schema)}")
         for schema, table, comment in tables:
-            name = f"{_identifier(schema)}.{_identifier(table)}"
+            name = f"{sql_identifier(schema)}.{sql_identifier(table)}"
             con.execute(f"create table {name} as select * from build.{name}")
             if comment:
-                con.execute(f"comment on table {name} is {_quote(comment)}")
+                con.execute(f"comment on table {name} is {sql_literal(comment)}")
             for column, column_comment in con.execute(
                     "select column_name, comment from duckdb_columns() where database_name = "
                     "'build' and schema_name = ? and table_name = ? and comment is not null",
                     [schema, table]).fetchall():
-                con.execute(f"comment on column {name}.{_identifier(column)} is "
-                            f"{_quote(column_comment)}")
+                con.execute(f"comment on column {name}.{sql_identifier(column)} is "
+                            f"{sql_literal(column_comment)}")
         con.execute("detach build")
         con.execute("checkpoint published")
         con.execute("use memory")

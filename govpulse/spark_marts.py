@@ -15,15 +15,9 @@ from pathlib import Path
 
 import duckdb
 
+from govpulse.publish import sql_identifier, sql_literal
+
 SCHEMA = "marts"
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _identifier(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
 
 
 def mart_descriptions(manifest_path: Path) -> dict[str, tuple[str, dict[str, str]]]:
@@ -51,22 +45,22 @@ def import_spark_marts(build_database: Path, spark_warehouse: Path, tables: tupl
                 if not any(folder.glob("*.parquet")):
                     raise FileNotFoundError(f"Spark wrote no Parquet files for {SCHEMA}.{table} "
                                             f"in {folder}")
-                source = f"read_parquet({_quote(str(folder / '*.parquet'))})"
+                source = f"read_parquet({sql_literal(str(folder / '*.parquet'))})"
                 columns = con.execute(f"describe select * from {source}").fetchall()
                 # Spark's timestamps are instants; the DuckDB build keeps naive UTC ones.
                 select = ", ".join(
-                    f"timezone('UTC', {_identifier(name)}) as {_identifier(name)}"
-                    if kind == "TIMESTAMP WITH TIME ZONE" else _identifier(name)
+                    f"timezone('UTC', {sql_identifier(name)}) as {sql_identifier(name)}"
+                    if kind == "TIMESTAMP WITH TIME ZONE" else sql_identifier(name)
                     for name, kind, *_ in columns)
-                name = f"{SCHEMA}.{_identifier(table)}"
+                name = f"{SCHEMA}.{sql_identifier(table)}"
                 con.execute(f"create or replace table {name} as select {select} from {source}")
                 description, column_docs = descriptions.get(table, ("", {}))
                 if description:
-                    con.execute(f"comment on table {name} is {_quote(description)}")
+                    con.execute(f"comment on table {name} is {sql_literal(description)}")
                 for column, text in column_docs.items():
                     if text and any(column == existing for existing, *_ in columns):
-                        con.execute(f"comment on column {name}.{_identifier(column)} is "
-                                    f"{_quote(text)}")
+                        con.execute(f"comment on column {name}.{sql_identifier(column)} is "
+                                    f"{sql_literal(text)}")
                 rows[table] = con.execute(f"select count(*) from {name}").fetchone()[0]
             con.execute("commit")
         except BaseException:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import duckdb
 import pytest
 
 from extractors.demo_accounts import ARCHETYPES, demo_accounts
-from tests.conftest import build_warehouse, marts_snapshot
+from tests.conftest import build_warehouse, marts_snapshot, restored_environment
 
 pytestmark = pytest.mark.e2e
 
@@ -81,3 +82,9 @@ def test_missing_input_is_a_clear_usage_error(tmp_path, capsys):
     assert run_cli("run", "--registry", str(registry), "--input", str(tmp_path),
                    "--warehouse", str(tmp_path / "w.duckdb"), "--as-of", "yesterday") == 2
     assert "not an ISO-8601 timestamp" in capsys.readouterr().err
+    with restored_environment():
+        os.environ["GOVPULSE_DBT_TARGET"] = "bigquery"
+        assert run_cli("run", "--registry", str(registry), "--input", str(tmp_path),
+                       "--warehouse", str(tmp_path / "w.duckdb")) == 2
+    assert "GOVPULSE_DBT_TARGET='bigquery': expected one of duckdb, spark" in \
+        capsys.readouterr().err

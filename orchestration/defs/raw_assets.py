@@ -71,10 +71,12 @@ def raw_registry(
     specs=[
         dg.AssetSpec(["raw", "tweets"], group_name="raw", deps=[["raw", "registry"]],
                      freshness_policy=RAW_FRESHNESS,
-                     description="Every fetch of every tweet, with its original JSON."),
+                     description="Every fetch of every tweet, with its original JSON; "
+                                 "also written as Parquet, one folder per fetch day "
+                                 "(the raw layer dbt reads)."),
         dg.AssetSpec(["raw", "users"], group_name="raw", deps=[["raw", "registry"]],
                      freshness_policy=RAW_FRESHNESS,
-                     description="Every fetch of every user profile."),
+                     description="Every fetch of every user profile (and its Parquet copy)."),
     ],
     pool=DUCKDB_POOL,
     retry_policy=EXTRACTION_RETRIES,

@@ -1,5 +1,6 @@
 """Resources, configured from the environment (see govpulse/settings.py and .env.example)."""
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -48,6 +49,9 @@ class XApiResource(dg.ConfigurableResource):
 def resources() -> dg.Definitions:
     settings = Settings.from_env()
     ensure_dbt_on_path()
+    if settings.dbt_target == "spark":
+        # pyspark (inside the dbt process) binds to loopback, as the profile's driver does
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     return dg.Definitions(
         resources={
             # The pipeline writes the build copy; readers open the published file.

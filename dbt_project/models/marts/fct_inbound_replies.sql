@@ -65,4 +65,7 @@ final as (
     from eligibility
 )
 
+-- stored by department, account and time: the dashboard's per-account and per-department
+-- queries then read only the row groups of that account (DuckDB skips the rest by min/max)
 select * from final
+order by department, account_id, inbound_created_at

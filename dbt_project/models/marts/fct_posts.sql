@@ -54,4 +54,7 @@ final as (
     from with_pseudonyms
 )
 
+-- stored by department, account and time: the dashboard's per-account and per-department
+-- queries then read only the row groups of that account (DuckDB skips the rest by min/max)
 select * from final
+order by department, account_id, created_at
