@@ -96,16 +96,12 @@ class Settings:
     dbt_vars: str | None = None
     full_refresh: bool = False
     x_lookback_days: float = 2.0
-    raw_dir: Path | None = None
+    raw_dir: Path | None = None  # the Parquet raw layer; from_env always sets it
     dbt_target: str = "duckdb"
 
     @property
     def build_database(self) -> Path:
         return build_database_path(self.warehouse)
-
-    @property
-    def raw_parquet_dir(self) -> Path:
-        return self.raw_dir or raw_parquet_dir(self.warehouse, {})
 
     @classmethod
     def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:

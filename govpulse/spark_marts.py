@@ -57,8 +57,9 @@ def import_spark_marts(build_database: Path, spark_warehouse: Path, tables: tupl
                 description, column_docs = descriptions.get(table, ("", {}))
                 if description:
                     con.execute(f"comment on table {name} is {sql_literal(description)}")
+                present = {column_name for column_name, *_ in columns}
                 for column, text in column_docs.items():
-                    if text and any(column == existing for existing, *_ in columns):
+                    if text and column in present:
                         con.execute(f"comment on column {name}.{sql_identifier(column)} is "
                                     f"{sql_literal(text)}")
                 rows[table] = con.execute(f"select count(*) from {name}").fetchone()[0]

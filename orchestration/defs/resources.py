@@ -66,7 +66,7 @@ def resources() -> dg.Definitions:
                 as_of=settings.as_of,
                 dbt_vars=settings.dbt_vars,
                 full_refresh=settings.full_refresh,
-                raw_dir=str(settings.raw_parquet_dir),
+                raw_dir=str(settings.raw_dir),
                 dbt_target=settings.dbt_target,
             ),
         }
