@@ -119,6 +119,10 @@ def test_account_drill_down(monkeypatch, demo_warehouse):
     app = _page(monkeypatch, demo_warehouse, "account", account=shouty)
     examples = app.dataframe[-1].value
     assert (examples.is_caps | examples.is_exclaim).all() and len(examples) > 0
+    # a shared link may name the account by its handle, with or without @, in any case
+    app = _page(monkeypatch, demo_warehouse, "account", account="@dcquetta")
+    assert app.title[0].value == "@DCQuetta"
+    assert app.query_params["account"] == account_id
 
 
 def test_training_list(monkeypatch, demo_warehouse):

@@ -16,7 +16,10 @@ def _account_choice(options) -> str | None:
     labels = dict(zip(options.account_id, options.handle + " · " + options.department,
                       strict=True))
     wanted = st.query_params.get("account", ids[0])
-    chosen = st.sidebar.selectbox("Account", ids, index=ids.index(wanted) if wanted in ids else 0,
+    if wanted not in ids:  # a link may name the account by its handle: ?account=@DCLahore
+        by_handle = dict(zip(options.handle.str.lower(), options.account_id, strict=True))
+        wanted = by_handle.get(wanted.strip().lstrip("@").lower(), ids[0])
+    chosen = st.sidebar.selectbox("Account", ids, index=ids.index(wanted),
                                   format_func=labels.get, key="account")
     st.query_params["account"] = chosen
     return chosen
