@@ -33,6 +33,8 @@ from extractors.landing import landing_memory_limit
 PARTITIONED_TABLES = ("tweets", "users")
 PARTITION_COLUMN = "fetch_date"
 EMPTY_DAY = "1970-01-01"
+# the UTC day of a fetch: the partition key, computed the same way everywhere below
+FETCH_DAY = "cast(timezone('UTC', fetched_at) as date)"
 EXPORTS_DDL = """create table if not exists raw.parquet_exports (
     table_name varchar not null,
     fetch_date date not null,
@@ -63,13 +65,13 @@ def _select_columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
     ).fetchall()
     parts = [f"cast({name} as varchar) as {name}" if kind == "JSON" else name
              for name, kind in columns]
-    parts.append(f"cast(timezone('UTC', fetched_at) as date) as {PARTITION_COLUMN}")
+    parts.append(f"{FETCH_DAY} as {PARTITION_COLUMN}")
     return ", ".join(parts)
 
 
 def _stale_days(con: duckdb.DuckDBPyConnection, table: str, out_dir: Path) -> dict[date, int]:
     counts = dict(con.execute(
-        f"select cast(timezone('UTC', fetched_at) as date), count(*) from raw.{table} group by 1"
+        f"select {FETCH_DAY}, count(*) from raw.{table} group by 1"
     ).fetchall())
     exported = dict(con.execute(
         "select fetch_date, row_count from raw.parquet_exports where table_name = ?", [table]
@@ -102,28 +104,26 @@ def _export_partitioned(con: duckdb.DuckDBPyConnection, table: str, raw_dir: Pat
                          out_dir / f"{PARTITION_COLUMN}={EMPTY_DAY}" / "data_0.parquet")
         return
     staging = raw_dir / f".staging-{uuid.uuid4().hex}"
+    days = sorted(stale)
     try:
-        con.execute("create or replace temp table export_days (day date)")
-        con.executemany("insert into export_days values (?)", [[day] for day in stale])
         con.execute(
             f"copy (select {_select_columns(con, table)} from raw.{table} "
-            f"where cast(timezone('UTC', fetched_at) as date) in (select day from export_days)) "
+            f"where {FETCH_DAY} in (select unnest($days))) "
             f"to {_quote(staging)} (format parquet, compression zstd, "
-            f"partition_by ({PARTITION_COLUMN}), overwrite_or_ignore)"
+            f"partition_by ({PARTITION_COLUMN}), overwrite_or_ignore)", {"days": days}
         )
-        for day in sorted(stale):
+        for day in days:
             folder = f"{PARTITION_COLUMN}={day}"
             _replace_dir(staging / folder, out_dir / folder)
         con.execute("begin transaction")
-        con.execute("delete from raw.parquet_exports where table_name = ? and fetch_date in "
-                    "(select day from export_days)", [table])
+        con.execute("delete from raw.parquet_exports where table_name = $table and fetch_date in "
+                    "(select unnest($days))", {"table": table, "days": days})
         con.executemany("insert into raw.parquet_exports (table_name, fetch_date, row_count) "
                         "values (?, ?, ?)", [[table, day, rows] for day, rows in stale.items()])
         con.execute("commit")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        con.execute("drop table if exists export_days")
-    report.partitions_written[table] = sorted(stale)
+    report.partitions_written[table] = days
     report.rows_written += sum(stale.values())
 
 
