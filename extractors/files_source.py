@@ -2,7 +2,9 @@
 
 Reads ``*.jsonl``, ``*.jsonl.gz``, ``*.json`` and an archive's
 ``data/tweets.js`` recursively. Bad records are counted and reported with
-file and line; they never stop the rest from loading.
+file and line; they never stop the rest from loading. The clean response pages
+of plain ``.jsonl`` files are landed by DuckDB (``jsonl_pages``); every other
+line is read here.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from extractors import json_codec
+from extractors import json_codec, jsonl_pages
 from extractors.archive import (
     ARCHIVE_TWEET_FILES,
     ArchiveError,
@@ -28,6 +30,8 @@ from extractors.x_records import Extracted, RecordError, extract, parse_timestam
 
 SOURCE = "files"
 _MAX_REPORTED_PROBLEMS = 1_000  # per file; the counts stay exact beyond it
+# Input read by DuckDB in one go; bounds what a batch holds in memory.
+_BATCH_BYTES = 256 * 2**20
 
 
 @dataclass
@@ -68,7 +72,8 @@ def discover(input_dir: Path) -> list[Path]:
     if not input_dir.is_dir():
         raise FileNotFoundError(f"input folder {input_dir} does not exist or is not a folder")
     found = []
-    for path in sorted(input_dir.rglob("*")):
+    # in order of the names shown (the first copy of a record by file and line is kept)
+    for path in sorted(input_dir.rglob("*"), key=lambda found_path: str(found_path)):
         name = path.name.lower()
         if not path.is_file():
             continue
@@ -93,8 +98,10 @@ def _fetched_at(obj: Any, default: datetime) -> datetime:
     return default
 
 
-def _records(path: Path) -> Iterator[tuple[int, Any, str | None]]:
-    """(line number, decoded value or None, problem) for each record of a JSON/JSONL file."""
+def _records(path: Path, lines: set[int] | None = None
+             ) -> Iterator[tuple[int, Any, str | None]]:
+    """(line number, decoded value or None, problem) for each record of a JSON/JSONL file,
+    or of the given lines only."""
     if path.name.lower().endswith(".json"):
         text = path.read_text(encoding="utf-8-sig")
         try:
@@ -108,7 +115,7 @@ def _records(path: Path) -> Iterator[tuple[int, Any, str | None]]:
             return
     with _open(path) as handle:
         for number, line in enumerate(handle, start=1):
-            if not line.strip():
+            if (lines is not None and number not in lines) or not line.strip():
                 continue
             try:
                 yield number, json_codec.loads(line), None
@@ -162,15 +169,22 @@ def _read_archive(path: Path, landing: RawLanding, report: FileReport) -> None:
     _land_extracted(landing, report, extracted, fetched_at, 1)
 
 
-def read_file(path: Path, landing: RawLanding, display: str) -> FileReport:
-    report = FileReport(path=display)
+def _modified_at(path: Path) -> datetime:
+    """When a file was written: the fetch time of records that do not say theirs."""
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+
+
+def read_file(path: Path, landing: RawLanding, display: str, lines: set[int] | None = None,
+              report: FileReport | None = None) -> FileReport:
+    """Read a file (or only ``lines`` of it) into ``landing``, adding to ``report``."""
+    report = report or FileReport(path=display)
     if path.name.lower() in ARCHIVE_TWEET_FILES:
         _read_archive(path, landing, report)
         return report
-    default_fetched = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    default_fetched = _modified_at(path)
     kinds: set[str] = set()
     try:
-        for line, value, problem in _records(path):
+        for line, value, problem in _records(path, lines):
             if problem is not None:
                 report.skipped += 1
                 if report.skipped <= _MAX_REPORTED_PROBLEMS:
@@ -191,19 +205,63 @@ def read_file(path: Path, landing: RawLanding, display: str) -> FileReport:
     return report
 
 
+def _batches(paths: list[Path]) -> Iterator[list[tuple[Path, int]]]:
+    """Consecutive files (with their sizes) holding about ``_BATCH_BYTES`` of input."""
+    batch: list[tuple[Path, int]] = []
+    held = 0
+    for path in paths:
+        size = path.stat().st_size
+        batch.append((path, size))
+        held += size
+        if held >= _BATCH_BYTES:
+            yield batch
+            batch, held = [], 0
+    if batch:
+        yield batch
+
+
+def _read_batch(batch: list[tuple[Path, int]], input_dir: Path, landing: RawLanding,
+                use_duckdb: bool) -> Iterator[FileReport]:
+    shown = {path: str(path.relative_to(input_dir)) for path, _ in batch}
+    fast = [(path, shown[path], _modified_at(path)) for path, size in batch
+            if use_duckdb and jsonl_pages.eligible(path, size)]
+    landed = jsonl_pages.land_pages(landing, fast) if fast else {}
+    for path, _ in batch:
+        pages = landed.get(shown[path])
+        if pages is None or pages.whole_file_to_python:
+            yield read_file(path, landing, shown[path])
+            continue
+        report = FileReport(path=shown[path], tweets=pages.tweets, users=pages.users)
+        if pages.python_lines:
+            read_file(path, landing, shown[path], set(pages.python_lines), report)
+        elif report.tweets:
+            report.kind = "tweets"
+        yield report
+
+
 def load_files(input_dir: Path, landing: RawLanding,
-               progress: Callable[[str], None] | None = None) -> FilesReport:
-    """Read every file under ``input_dir`` into ``landing`` and commit it."""
+               progress: Callable[[str], None] | None = None,
+               use_duckdb: bool = True) -> FilesReport:
+    """Read every file under ``input_dir`` into ``landing``, committing batch by batch.
+
+    A batch is about ``_BATCH_BYTES`` of input, in order of file name, landed in one
+    transaction: a crash keeps the batches already committed and loses nothing else, since
+    the next run reads the same files again and lands only what ``raw`` lacks. Copies of a
+    record read in one run keep the first by file and line, within a batch and across them.
+    ``use_duckdb=False`` reads every line in Python (the reference the DuckDB path is
+    tested against).
+    """
     paths = discover(input_dir)
     report = FilesReport()
-    for number, path in enumerate(paths, start=1):
-        display = str(path.relative_to(input_dir))
-        file_report = read_file(path, landing, display)
-        landing.add_file(display, file_report.kind, file_report.tweets, file_report.users,
-                         file_report.skipped)
-        report.files.append(file_report)
-        if progress and (number % 200 == 0 or number == len(paths)):
-            progress(f"read {number}/{len(paths)} files, {report.tweets_read:,} tweets")
-    counts = landing.commit()
-    report.tweets_landed, report.users_landed = counts.tweets, counts.users
+    for batch in _batches(paths):
+        for file_report in _read_batch(batch, input_dir, landing, use_duckdb):
+            landing.add_file(file_report.path, file_report.kind, file_report.tweets,
+                             file_report.users, file_report.skipped)
+            report.files.append(file_report)
+        counts = landing.commit()
+        report.tweets_landed += counts.tweets
+        report.users_landed += counts.users
+        if progress:
+            progress(f"read {len(report.files)}/{len(paths)} files, "
+                     f"{report.tweets_read:,} tweets")
     return report

@@ -2,9 +2,10 @@
 
 Rows are staged in temporary tables while a source is read and enter the
 ``raw`` tables in one transaction at ``commit()``: a crash before it lands
-nothing (the next run reads the same input again), and a record already landed
-with the same fetch time is never landed twice. The newest fetch of a tweet
-wins downstream (staging), so the raw tables keep every distinct fetch.
+nothing of what was staged (the next run reads the same input again), and a
+record already landed with the same fetch time is never landed twice (of copies
+staged together, the first by file and line). The newest fetch of a tweet wins
+downstream (staging), so the raw tables keep every distinct fetch.
 """
 
 from __future__ import annotations
@@ -105,11 +106,11 @@ RAW_DDL = [
 
 _STAGE_DDL = [
     """create or replace temp table stage_tweets (
-        tweet_id varchar, author_id varchar, created_at varchar, payload varchar,
-        fetched_at varchar, source_file varchar, source_line bigint)""",
+        tweet_id varchar, author_id varchar, created_at timestamptz, payload json,
+        fetched_at timestamptz, source_file varchar, source_line bigint)""",
     """create or replace temp table stage_users (
-        user_id varchar, username varchar, payload varchar,
-        fetched_at varchar, source_file varchar, source_line bigint)""",
+        user_id varchar, username varchar, payload json,
+        fetched_at timestamptz, source_file varchar, source_line bigint)""",
 ]
 
 
@@ -123,6 +124,15 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str],
+                rows: list[tuple]) -> None:
+    """Insert many rows in one statement (``executemany`` goes row by row: 10 s for 15,000)."""
+    if rows:
+        con.register("landing_rows", pd.DataFrame(rows, columns=columns, dtype=object))
+        con.execute(f"insert into {table} ({', '.join(columns)}) select * from landing_rows")
+        con.unregister("landing_rows")
 
 
 def landing_memory_limit() -> str:
@@ -152,6 +162,7 @@ class RawLanding:
         self.source = source
         con.execute(f"set memory_limit = '{landing_memory_limit()}'")
         con.execute("set enable_progress_bar = false")
+        con.execute("set preserve_insertion_order = false")  # rows carry file and line
         ensure_raw_schema(con)
         for statement in _STAGE_DDL:
             con.execute(statement)
@@ -187,6 +198,11 @@ class RawLanding:
         self._files.append((self.run_id, self.source, source_file, file_kind, tweets, users,
                             skipped))
 
+    def stage_sql(self, *, tweets: str, users: str) -> None:
+        """Stage rows selected by SQL on this connection (the stage tables' column order)."""
+        self.con.execute(f"insert into stage_tweets {tweets}")
+        self.con.execute(f"insert into stage_users {users}")
+
     def _flush_tweets(self) -> None:
         if self._tweets:
             frame = pd.DataFrame(self._tweets, columns=[
@@ -212,52 +228,48 @@ class RawLanding:
         self._flush_tweets()
         self._flush_users()
         counts = LandedCounts()
+        params = {"source": self.source, "run_id": self.run_id}
         with _transaction(self.con):
             counts.tweets = self.con.execute(
                 """
                 insert into raw.tweets
-                select tweet_id, author_id, created_at::timestamptz, payload::json,
-                       fetched_at::timestamptz, $source, source_file, source_line, $run_id,
-                       current_timestamp
+                select tweet_id, author_id, created_at, payload, fetched_at, $source,
+                       source_file, source_line, $run_id, current_timestamp
                 from stage_tweets as staged
-                where not exists (
+                where rowid in (
+                    select arg_min(rowid, {'file': source_file, 'line': source_line})
+                    from stage_tweets
+                    group by tweet_id, fetched_at
+                )
+                  and not exists (
                     select 1 from raw.tweets as landed
                     where landed.tweet_id = staged.tweet_id
-                      and landed.fetched_at = staged.fetched_at::timestamptz
+                      and landed.fetched_at = staged.fetched_at
                 )
-                qualify row_number() over (
-                    partition by tweet_id, fetched_at::timestamptz
-                    order by source_file, source_line
-                ) = 1
-                """,
-                {"source": self.source, "run_id": self.run_id},
-            ).fetchone()[0]
+                """, params).fetchone()[0]
             counts.users = self.con.execute(
                 """
                 insert into raw.users
-                select user_id, username, payload::json, fetched_at::timestamptz, $source,
+                select user_id, username, payload, fetched_at, $source,
                        source_file, source_line, $run_id, current_timestamp
                 from stage_users as staged
-                where not exists (
+                where rowid in (
+                    select arg_min(rowid, {'file': source_file, 'line': source_line})
+                    from stage_users
+                    group by user_id, fetched_at
+                )
+                  and not exists (
                     select 1 from raw.users as landed
                     where landed.user_id = staged.user_id
-                      and landed.fetched_at = staged.fetched_at::timestamptz
+                      and landed.fetched_at = staged.fetched_at
                 )
-                qualify row_number() over (
-                    partition by user_id, fetched_at::timestamptz
-                    order by source_file, source_line
-                ) = 1
-                """,
-                {"source": self.source, "run_id": self.run_id},
-            ).fetchone()[0]
-            if self._issues:
-                self.con.executemany(
-                    "insert into raw.load_issues (run_id, source, source_file, source_line, "
-                    "issue_kind, detail) values (?, ?, ?, ?, ?, ?)", self._issues)
-            if self._files:
-                self.con.executemany(
-                    "insert into raw.load_files (run_id, source, source_file, file_kind, tweets, "
-                    "users, skipped) values (?, ?, ?, ?, ?, ?, ?)", self._files)
+                """, params).fetchone()[0]
+            insert_rows(self.con, "raw.load_issues", [
+                "run_id", "source", "source_file", "source_line", "issue_kind", "detail"],
+                self._issues)
+            insert_rows(self.con, "raw.load_files", [
+                "run_id", "source", "source_file", "file_kind", "tweets", "users", "skipped"],
+                self._files)
         self.con.execute("delete from stage_tweets")
         self.con.execute("delete from stage_users")
         self._issues.clear()
@@ -274,9 +286,9 @@ def land_registry(con: duckdb.DuckDBPyConnection, accounts: list[RegistryAccount
              account.timezone, registry_file, run_id) for account in accounts]
     with _transaction(con):
         con.execute("delete from raw.registry")
-        if rows:
-            con.executemany("insert into raw.registry values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            rows)
+        insert_rows(con, "raw.registry", [
+            "line_number", "handle", "department", "account_id", "display_name", "ministry",
+            "level", "account_type", "timezone", "registry_file", "run_id"], rows)
     return len(rows)
 
 

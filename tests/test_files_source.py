@@ -6,12 +6,14 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from datetime import UTC, datetime
 
 import duckdb
 import pytest
 
 from extractors.files_source import load_files
 from extractors.landing import RawLanding
+from extractors.x_records import tweet_record
 from tests.test_x_records import TWEET, USER
 
 
@@ -136,3 +138,50 @@ def test_archive_without_account_js_is_reported(tmp_path, con):
 def test_missing_input_folder(tmp_path, con):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         _load(con, tmp_path / "nope")
+
+
+def test_a_read_that_fails_half_way_keeps_whole_batches_and_a_rerun_lands_the_rest(
+        tmp_path, con, monkeypatch):
+    from extractors import files_source, jsonl_pages
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(3):  # one file per batch: batches 1 and 2 land before 3 fails
+        (folder / f"part-{number}.jsonl").write_text(
+            _page(dict(TWEET, id=f"18{number}")) + "\n"
+            + json.dumps(dict(TWEET, id=f"19{number}")) + "\n",  # a line read in Python
+            encoding="utf-8")
+    monkeypatch.setattr(files_source, "_BATCH_BYTES", 1)
+    real_land_pages = jsonl_pages.land_pages
+
+    def failing(landing, files):
+        if files[0][1] == "part-2.jsonl":
+            landing.add_tweets([tweet_record(dict(TWEET, id="182"))], datetime.now(UTC),
+                               "part-2.jsonl", 1)  # staged, never committed
+            raise OSError("disk gone")
+        return real_land_pages(landing, files)
+
+    monkeypatch.setattr(jsonl_pages, "land_pages", failing)
+    with pytest.raises(OSError, match="disk gone"):
+        _load(con, folder, "run-1")
+    landed = "select tweet_id from raw.tweets order by tweet_id"
+    assert con.execute(landed).fetchall() == [("180",), ("181",), ("190",), ("191",)]
+    monkeypatch.setattr(jsonl_pages, "land_pages", real_land_pages)
+    report = _load(con, folder, "run-2")
+    assert (report.tweets_read, report.tweets_landed) == (6, 2)
+    assert [row[0] for row in con.execute(landed).fetchall()] == [
+        "180", "181", "182", "190", "191", "192"]
+
+
+def test_copies_across_batches_keep_the_first_by_file_and_line(tmp_path, con, monkeypatch):
+    from extractors import files_source
+    folder = tmp_path / "in"
+    (folder / "a").mkdir(parents=True)
+    (folder / "a" / "b.jsonl").write_text(_page(dict(TWEET, text="first")) + "\n",
+                                          encoding="utf-8")
+    (folder / "a-c.jsonl").write_text(_page(dict(TWEET, text="second")) + "\n",
+                                      encoding="utf-8")
+    monkeypatch.setattr(files_source, "_BATCH_BYTES", 1)
+    report = _load(con, folder)
+    assert [file.path for file in report.files] == ["a-c.jsonl", "a/b.jsonl"]
+    assert con.execute("select source_file, payload->>'$.text' from raw.tweets").fetchall() \
+        == [("a-c.jsonl", "second")]

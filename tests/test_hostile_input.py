@@ -124,3 +124,115 @@ def test_duplicate_ids_with_conflicting_content_keep_one_deterministically(tmp_p
 def test_record_error_for_far_future():
     with pytest.raises(RecordError):
         tweet_record({"id": "1", "author_id": "2", "created_at": "2999-01-01T00:00:00Z"})
+
+
+# What X can send: numbers within 64 bits (jsonl_pages' one accepted difference is beyond).
+X_SCALARS = st.none() | st.booleans() | st.integers(min_value=-2**63, max_value=2**64 - 1) \
+    | st.floats(allow_nan=False, allow_infinity=False) | ODD_TEXT
+X_VALUES = st.recursive(X_SCALARS, lambda children: st.lists(children, max_size=4)
+                        | st.dictionaries(ODD_TEXT, children, max_size=4), max_leaves=12)
+X_TWEETS = st.fixed_dictionaries(
+    {"id": IDS, "author_id": IDS, "created_at": TIMESTAMPS},
+    optional={"text": ODD_TEXT | X_SCALARS, "in_reply_to_user_id": IDS,
+              "conversation_id": IDS, "referenced_tweets": X_VALUES,
+              "public_metrics": X_VALUES | st.dictionaries(
+                  st.sampled_from(["like_count", "retweet_count"]), X_SCALARS)})
+VALID_IDS = st.from_regex(r"\A[1-9][0-9]{0,18}\Z") | st.integers(min_value=0, max_value=2**63)
+VALID_TWEETS = st.fixed_dictionaries(
+    {"id": VALID_IDS, "author_id": VALID_IDS,
+     "created_at": st.sampled_from(["2026-11-01T10:00:00.000Z", "2026-11-01T15:00:00+05:00",
+                                    "2026-11-01T10:00:00.123456-03:30", "2026-11-24T23:59:59Z",
+                                    "2006-01-01T00:00:00Z", "2100-12-31T23:59:59Z"])},
+    optional={"text": ODD_TEXT, "conversation_id": VALID_IDS,
+              "referenced_tweets": st.lists(st.fixed_dictionaries(
+                  {"type": st.sampled_from(["replied_to", "quoted"])},
+                  optional={"id": VALID_IDS, "extra": X_VALUES}), max_size=2),
+              "public_metrics": st.dictionaries(st.sampled_from(["like_count", "reply_count"]),
+                                                st.integers(min_value=0, max_value=2**40)),
+              "lang": X_VALUES})
+VALID_USERS = st.fixed_dictionaries({"id": VALID_IDS, "username": ODD_TEXT},
+                                    optional={"name": ODD_TEXT, "public_metrics": X_VALUES})
+RETRIEVED = st.sampled_from([None, "2026-11-02T00:00:00Z", "2026-11-02T00:00:00.000+00:00",
+                             "2026-11-02T00:00:00", "1999-01-01T00:00:00Z", "", "garbage", 7])
+
+
+def _page_line(tweets, users, included, retrieved, errors):
+    page = {"data": tweets, "meta": {"result_count": len(tweets)}}
+    if users is not None or included is not None:
+        page["includes"] = {key: value for key, value in (("users", users),
+                                                          ("tweets", included)) if value}
+    if retrieved is not None:
+        page["__twarc"] = {"retrieved_at": retrieved}
+    if errors:
+        page["errors"] = [{"resource_type": "tweet", "resource_id": "1", "detail": "gone"}]
+    return json.dumps(page, ensure_ascii=False)
+
+
+PAGE_LINES = st.builds(_page_line, st.lists(VALID_TWEETS | X_TWEETS, min_size=1, max_size=4),
+                       st.none() | st.lists(VALID_USERS | X_VALUES, max_size=2),
+                       st.none() | st.lists(VALID_TWEETS, max_size=2), RETRIEVED, st.booleans())
+ANY_LINES = st.lists(PAGE_LINES | X_TWEETS.map(json.dumps) | st.sampled_from(
+    ["", "   ", "{not json", '{"data": [], "meta": {}}', '{"data": [{"id": "1",}]}',
+     '{"data": [{"id": "1", "author_id": "2", "created_at": "2026-11-01T10:00:00Z", '
+     '"x": NaN}]}']), max_size=10)
+
+
+def _landed(folder, use_duckdb):
+    with duckdb.connect(str(folder.parent / f"{folder.name}-{use_duckdb}.duckdb")) as con:
+        report = load_files(folder, RawLanding(con, run_id="r", source="files"),
+                            use_duckdb=use_duckdb)
+        tweets = con.execute("select tweet_id, author_id, created_at, fetched_at, source_file, "
+                             "source_line, payload from raw.tweets").fetchall()
+        users = con.execute("select user_id, username, fetched_at, source_file, source_line, "
+                            "payload from raw.users").fetchall()
+        issues = con.execute("select source_file, source_line, issue_kind, detail "
+                             "from raw.load_issues order by all").fetchall()
+        files = con.execute("select source_file, file_kind, tweets, users, skipped "
+                            "from raw.load_files order by all").fetchall()
+    def decoded(rows):
+        return sorted((*row[:-1], json.dumps(json.loads(row[-1]), sort_keys=True))
+                      for row in rows)
+    return (decoded(tweets), decoded(users), issues, files,
+            (report.tweets_landed, report.users_landed, report.skipped))
+
+
+@FAST
+@given(st.lists(ANY_LINES, min_size=1, max_size=3))
+def test_duckdb_and_python_land_the_same_rows_and_report_the_same_problems(tmp_path_factory,
+                                                                           files):
+    folder = tmp_path_factory.mktemp("pages")
+    for number, lines in enumerate(files):
+        (folder / f"part-{number}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert _landed(folder, use_duckdb=True) == _landed(folder, use_duckdb=False)
+
+
+CLEAN = {"id": "11", "author_id": "22", "created_at": "2026-11-01T10:00:00Z",
+         "public_metrics": {"like_count": 1}}
+NEARLY_CLEAN_PAGES = {
+    "trailing comma": json.dumps({"data": [CLEAN]})[:-2] + ",]}",
+    "NaN": json.dumps({"data": [dict(CLEAN, lang=float("nan"))]}),
+    "Infinity": json.dumps({"data": [dict(CLEAN, x=float("inf"))]}),
+    "count beyond 64 bits": json.dumps({"data": [dict(CLEAN, public_metrics={"x": 2**70})]}),
+    "id beyond 64 bits": json.dumps({"data": [dict(CLEAN, id=2**70)]}),
+    "year 1900": json.dumps({"data": [dict(CLEAN, created_at="1900-01-01T00:00:00Z")]}),
+    "hour 24": json.dumps({"data": [dict(CLEAN, created_at="2026-11-01T24:00:00Z")]}),
+    "31 November": json.dumps({"data": [dict(CLEAN, created_at="2026-11-31T10:00:00Z")]}),
+    "fetched in 1999": json.dumps({"data": [CLEAN],
+                                   "__twarc": {"retrieved_at": "1999-01-01T00:00:00Z"}}),
+    "naive fetch time": json.dumps({"data": [CLEAN],
+                                    "__twarc": {"retrieved_at": "2026-11-02T00:00:00"}}),
+    "id with spaces": json.dumps({"data": [dict(CLEAN, id=" 11 ")]}),
+    "boolean count": json.dumps({"data": [dict(CLEAN, public_metrics={"like_count": True})]}),
+    "users not a list": json.dumps({"data": [CLEAN], "includes": {"users": {"id": "1"}}}),
+    "user without username": json.dumps({"data": [CLEAN], "includes": {"users": [{"id": "1"}]}}),
+    "reference without type": json.dumps({"data": [dict(CLEAN, referenced_tweets=[{"id": "1"}])]}),
+    "clean": json.dumps({"data": [CLEAN], "includes": {"users": [{"id": "22", "username": "a"}]}}),
+}
+
+
+@pytest.mark.parametrize("line", NEARLY_CLEAN_PAGES.values(), ids=NEARLY_CLEAN_PAGES.keys())
+def test_lines_duckdb_reads_more_leniently_are_landed_as_python_lands_them(tmp_path, line):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "page.jsonl").write_text(line + "\n", encoding="utf-8")
+    assert _landed(folder, use_duckdb=True) == _landed(folder, use_duckdb=False)

@@ -20,12 +20,20 @@
 {%- endmacro %}
 
 {#- At least caps_min_cased_letters cased letters, of which at least caps_min_upper_share upper
-    case. Letters of scripts without case (Urdu, Arabic...) are neither. -#}
-{% macro is_caps(text) -%}
+    case, counted in caps_text (letters of scripts without case, Urdu, Arabic..., are
+    neither). Takes the two counts, computed once per post (each is a regex pass). -#}
+{% macro cased_letters(caps_text) -%}
+    {{ count_pattern(caps_text, '\\p{Lu}\\p{Ll}\\p{Lt}') }}
+{%- endmacro %}
+
+{% macro upper_letters(caps_text) -%}
+    {{ count_pattern(caps_text, '\\p{Lu}') }}
+{%- endmacro %}
+
+{% macro is_caps(cased_letters, upper_letters) -%}
     (
-        {{ count_pattern(caps_text(text), '\\p{Lu}\\p{Ll}\\p{Lt}') }} >= {{ var('caps_min_cased_letters') }}
-        and {{ count_pattern(caps_text(text), '\\p{Lu}') }}
-            >= {{ var('caps_min_upper_share') }} * {{ count_pattern(caps_text(text), '\\p{Lu}\\p{Ll}\\p{Lt}') }}
+        {{ cased_letters }} >= {{ var('caps_min_cased_letters') }}
+        and {{ upper_letters }} >= {{ var('caps_min_upper_share') }} * {{ cased_letters }}
     )
 {%- endmacro %}
 

@@ -29,9 +29,24 @@ classified as (
         end as post_kind,
         coalesce(like_count, 0) + coalesce(retweet_count, 0)
             + coalesce(reply_count, 0) + coalesce(quote_count, 0) as engagements,
-        coalesce({{ is_caps('tweet_text') }}, false) as is_caps,
-        coalesce({{ is_exclaim('tweet_text') }}, false) as is_exclaim
+        {{ caps_text('tweet_text') }} as caps_candidate_text
     from posts
+),
+
+letters_counted as (
+    select
+        *,
+        {{ cased_letters('caps_candidate_text') }} as cased_letters,
+        {{ upper_letters('caps_candidate_text') }} as upper_letters
+    from classified
+),
+
+flagged as (
+    select
+        *,
+        coalesce({{ is_caps('cased_letters', 'upper_letters') }}, false) as is_caps,
+        coalesce({{ is_exclaim('tweet_text') }}, false) as is_exclaim
+    from letters_counted
 ),
 
 final as (
@@ -54,7 +69,7 @@ final as (
         is_caps,
         is_exclaim,
         is_caps or is_exclaim as is_tone_flagged
-    from classified
+    from flagged
 )
 
 select * from final
