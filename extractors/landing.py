@@ -113,6 +113,23 @@ _STAGE_DDL = [
         fetched_at timestamptz, source_file varchar, source_line bigint)""",
 ]
 
+# Of the copies of a record staged together, the first by file and line; none ``raw`` holds.
+_LAND_STAGED = """
+insert into raw.{table}
+select {columns}, fetched_at, $source, source_file, source_line, $run_id, current_timestamp
+from stage_{table} as staged
+where rowid in (
+    select arg_min(rowid, {{'file': source_file, 'line': source_line}})
+    from stage_{table}
+    group by {key}, fetched_at
+)
+  and not exists (
+    select 1 from raw.{table} as landed
+    where landed.{key} = staged.{key}
+      and landed.fetched_at = staged.fetched_at
+)
+"""
+
 
 @contextmanager
 def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
@@ -230,40 +247,12 @@ class RawLanding:
         counts = LandedCounts()
         params = {"source": self.source, "run_id": self.run_id}
         with _transaction(self.con):
-            counts.tweets = self.con.execute(
-                """
-                insert into raw.tweets
-                select tweet_id, author_id, created_at, payload, fetched_at, $source,
-                       source_file, source_line, $run_id, current_timestamp
-                from stage_tweets as staged
-                where rowid in (
-                    select arg_min(rowid, {'file': source_file, 'line': source_line})
-                    from stage_tweets
-                    group by tweet_id, fetched_at
-                )
-                  and not exists (
-                    select 1 from raw.tweets as landed
-                    where landed.tweet_id = staged.tweet_id
-                      and landed.fetched_at = staged.fetched_at
-                )
-                """, params).fetchone()[0]
-            counts.users = self.con.execute(
-                """
-                insert into raw.users
-                select user_id, username, payload, fetched_at, $source,
-                       source_file, source_line, $run_id, current_timestamp
-                from stage_users as staged
-                where rowid in (
-                    select arg_min(rowid, {'file': source_file, 'line': source_line})
-                    from stage_users
-                    group by user_id, fetched_at
-                )
-                  and not exists (
-                    select 1 from raw.users as landed
-                    where landed.user_id = staged.user_id
-                      and landed.fetched_at = staged.fetched_at
-                )
-                """, params).fetchone()[0]
+            counts.tweets = self.con.execute(_LAND_STAGED.format(
+                table="tweets", key="tweet_id", columns="tweet_id, author_id, created_at, payload"),
+                params).fetchone()[0]
+            counts.users = self.con.execute(_LAND_STAGED.format(
+                table="users", key="user_id", columns="user_id, username, payload"),
+                params).fetchone()[0]
             insert_rows(self.con, "raw.load_issues", [
                 "run_id", "source", "source_file", "source_line", "issue_kind", "detail"],
                 self._issues)
