@@ -73,7 +73,7 @@ def discover(input_dir: Path) -> list[Path]:
         raise FileNotFoundError(f"input folder {input_dir} does not exist or is not a folder")
     found = []
     # in order of the names shown (the first copy of a record by file and line is kept)
-    for path in sorted(input_dir.rglob("*"), key=lambda found_path: str(found_path)):
+    for path in sorted(input_dir.rglob("*"), key=str):
         name = path.name.lower()
         if not path.is_file():
             continue

@@ -214,37 +214,36 @@ group by source_file, source_line
 having bool_and(coalesce(is_valid, false))
 """
 
-_STAGE_TWEETS = """
-select record_id, author_or_username, created_at, record, fetched_at,
-       records.source_file, records.source_line
+# The records landed here: those of the accepted pages.
+_LANDED = """
+create or replace temp view jsonl_landed as
+select records.*
 from jsonl_records as records
 semi join jsonl_accepted as accepted
     on records.source_file = accepted.source_file
    and records.source_line = accepted.source_line
+"""
+
+_STAGE_TWEETS = """
+select record_id, author_or_username, created_at, record, fetched_at, source_file, source_line
+from jsonl_landed
 where record_kind = 'tweet'
 """
 
 _STAGE_USERS = """
-select record_id, author_or_username, record, fetched_at, records.source_file,
-       records.source_line
-from jsonl_records as records
-semi join jsonl_accepted as accepted
-    on records.source_file = accepted.source_file
-   and records.source_line = accepted.source_line
+select record_id, author_or_username, record, fetched_at, source_file, source_line
+from jsonl_landed
 where record_kind = 'user'
 """
 
 # Per file: what was landed here, and the lines (or the whole file) left to Python.
 _LEFTOVERS = """
 with landed as (
-    select records.source_file,
+    select source_file,
            count(*) filter (where record_kind = 'tweet') as tweets,
            count(*) filter (where record_kind = 'user') as users
-    from jsonl_records as records
-    semi join jsonl_accepted as accepted
-        on records.source_file = accepted.source_file
-       and records.source_line = accepted.source_line
-    group by records.source_file
+    from jsonl_landed
+    group by source_file
 ),
 
 left_lines as (
@@ -314,13 +313,14 @@ def land_pages(landing: RawLanding,
                 [(str(path), shown, fetched) for path, shown, fetched in files])
     con.execute(_LINES, {"paths": [str(path) for path, _, _ in files]})
     _parse(con)
-    for statement in (_RECORDS, _ACCEPTED):
+    for statement in (_RECORDS, _ACCEPTED, _LANDED):
         con.execute(statement)
     landing.stage_sql(tweets=_STAGE_TWEETS, users=_STAGE_USERS)
     results = {
         shown: PagesResult(tweets, users, list(lines), whole)
         for shown, tweets, users, lines, whole in con.execute(_LEFTOVERS).fetchall()
     }
+    con.execute("drop view if exists jsonl_landed")
     for table in ("jsonl_lines", "jsonl_parsed", "jsonl_records", "jsonl_accepted", "jsonl_batch"):
         con.execute(f"drop table if exists {table}")
     return results
