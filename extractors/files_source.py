@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -205,14 +206,14 @@ def read_file(path: Path, landing: RawLanding, display: str, lines: set[int] | N
     return report
 
 
-def _batches(paths: list[Path]) -> Iterator[list[tuple[Path, int]]]:
-    """Consecutive files (with their sizes) holding about ``_BATCH_BYTES`` of input."""
-    batch: list[tuple[Path, int]] = []
+def _batches(paths: list[Path]) -> Iterator[list[tuple[Path, os.stat_result]]]:
+    """Consecutive files (with their ``stat``) holding about ``_BATCH_BYTES`` of input."""
+    batch: list[tuple[Path, os.stat_result]] = []
     held = 0
     for path in paths:
-        size = path.stat().st_size
-        batch.append((path, size))
-        held += size
+        status = path.stat()
+        batch.append((path, status))
+        held += status.st_size
         if held >= _BATCH_BYTES:
             yield batch
             batch, held = [], 0
@@ -220,11 +221,12 @@ def _batches(paths: list[Path]) -> Iterator[list[tuple[Path, int]]]:
         yield batch
 
 
-def _read_batch(batch: list[tuple[Path, int]], input_dir: Path, landing: RawLanding,
-                use_duckdb: bool) -> Iterator[FileReport]:
+def _read_batch(batch: list[tuple[Path, os.stat_result]], input_dir: Path,
+                landing: RawLanding, use_duckdb: bool) -> Iterator[FileReport]:
     shown = {path: str(path.relative_to(input_dir)) for path, _ in batch}
-    fast = [(path, shown[path], _modified_at(path)) for path, size in batch
-            if use_duckdb and jsonl_pages.eligible(path, size)]
+    fast = [(path, shown[path], datetime.fromtimestamp(status.st_mtime, tz=UTC))
+            for path, status in batch
+            if use_duckdb and jsonl_pages.eligible(path, status.st_size)]
     landed = jsonl_pages.land_pages(landing, fast) if fast else {}
     for path, _ in batch:
         pages = landed.get(shown[path])

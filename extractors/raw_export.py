@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from extractors.landing import landing_memory_limit
+from extractors.landing import insert_rows, landing_memory_limit
 
 PARTITIONED_TABLES = ("tweets", "users")
 PARTITION_COLUMN = "fetch_date"
@@ -118,8 +118,8 @@ def _export_partitioned(con: duckdb.DuckDBPyConnection, table: str, raw_dir: Pat
         con.execute("begin transaction")
         con.execute("delete from raw.parquet_exports where table_name = $table and fetch_date in "
                     "(select unnest($days))", {"table": table, "days": days})
-        con.executemany("insert into raw.parquet_exports (table_name, fetch_date, row_count) "
-                        "values (?, ?, ?)", [[table, day, rows] for day, rows in stale.items()])
+        insert_rows(con, "raw.parquet_exports", ["table_name", "fetch_date", "row_count"],
+                    [(table, day, rows) for day, rows in stale.items()])
         con.execute("commit")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
