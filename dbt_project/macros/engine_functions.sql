@@ -1,16 +1,53 @@
 {#- Engine-specific SQL lives here, behind adapter.dispatch, so another engine
     (dbt-spark, dbt-trino) is a matter of adding implementations. -#}
 
-{% macro json_text(json_column, path) -%}
-    {{ return(adapter.dispatch('json_text', 'govpulse')(json_column, path)) }}
+{#- The fields of a JSON text column as a struct, parsed once per row (a path expression per
+    field would parse the text again for each). `fields` maps each name to 'string', to a
+    dict of fields (an object) or to a one-item list (an array of that). Every leaf is read
+    as text, as the API wrote it: numbers keep their digits, objects their JSON. -#}
+{% macro json_fields(json_column, fields) -%}
+    {{ return(adapter.dispatch('json_fields', 'govpulse')(json_column, fields)) }}
 {%- endmacro %}
 
-{% macro default__json_text(json_column, path) -%}
-    get_json_object({{ json_column }}, '{{ path }}')
+{% macro default__json_fields(json_column, fields) -%}
+    from_json({{ json_column }}, '{{ spark_type(fields) }}')
 {%- endmacro %}
 
-{% macro duckdb__json_text(json_column, path) -%}
-    json_extract_string({{ json_column }}, '{{ path }}')
+{% macro duckdb__json_fields(json_column, fields) -%}
+    from_json({{ json_column }}, '{{ duckdb_json_structure(fields) }}')
+{%- endmacro %}
+
+{% macro spark_type(fields) -%}
+    {%- if fields is mapping -%}
+        struct<{% for name, kind in fields.items() %}{{ name }}:{{ spark_type(kind) }}{% if not loop.last %},{% endif %}{% endfor %}>
+    {%- elif fields is string -%}
+        string
+    {%- else -%}
+        array<{{ spark_type(fields[0]) }}>
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro duckdb_json_structure(fields) -%}
+    {%- if fields is mapping -%}
+        {{ '{' }}{% for name, kind in fields.items() %}"{{ name }}":{{ duckdb_json_structure(kind) }}{% if not loop.last %},{% endif %}{% endfor %}{{ '}' }}
+    {%- elif fields is string -%}
+        "VARCHAR"
+    {%- else -%}
+        [{{ duckdb_json_structure(fields[0]) }}]
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Item `position` (from 0) of an array; null past its end. -#}
+{% macro array_item(array, position) -%}
+    {{ return(adapter.dispatch('array_item', 'govpulse')(array, position)) }}
+{%- endmacro %}
+
+{% macro default__array_item(array, position) -%}
+    get({{ array }}, {{ position }})
+{%- endmacro %}
+
+{% macro duckdb__array_item(array, position) -%}
+    {{ array }}[{{ position + 1 }}]
 {%- endmacro %}
 
 

@@ -1,4 +1,5 @@
--- Tweets authored by official accounts up to as_of, with their kind and tone flags.
+-- Tweets authored by official accounts up to as_of, with their kind and, for original posts,
+-- their tone flags.
 with
 
 tweets as (
@@ -28,9 +29,17 @@ classified as (
             else 'original'
         end as post_kind,
         coalesce(like_count, 0) + coalesce(retweet_count, 0)
-            + coalesce(reply_count, 0) + coalesce(quote_count, 0) as engagements,
-        {{ caps_text('tweet_text') }} as caps_candidate_text
+            + coalesce(reply_count, 0) + coalesce(quote_count, 0) as engagements
     from posts
+),
+
+-- The tone rules read original posts only: replies and reposts skip the regex passes.
+caps_candidates as (
+    select
+        *,
+        case when post_kind = 'original' then {{ caps_text('tweet_text') }} end
+            as caps_candidate_text
+    from classified
 ),
 
 letters_counted as (
@@ -38,14 +47,14 @@ letters_counted as (
         *,
         {{ cased_letters('caps_candidate_text') }} as cased_letters,
         {{ upper_letters('caps_candidate_text') }} as upper_letters
-    from classified
+    from caps_candidates
 ),
 
 flagged as (
     select
         *,
         coalesce({{ is_caps('cased_letters', 'upper_letters') }}, false) as is_caps,
-        coalesce({{ is_exclaim('tweet_text') }}, false) as is_exclaim
+        post_kind = 'original' and coalesce({{ is_exclaim('tweet_text') }}, false) as is_exclaim
     from letters_counted
 ),
 

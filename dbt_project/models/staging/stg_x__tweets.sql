@@ -21,29 +21,48 @@ source as (
     {% endif %}
 ),
 
+-- The payload's fields, parsed once per row.
+parsed as (
+    select
+        *,
+        {{ json_fields('payload', {
+            'conversation_id': 'string',
+            'in_reply_to_user_id': 'string',
+            'text': 'string',
+            'lang': 'string',
+            'referenced_tweets': [{'type': 'string', 'id': 'string'}],
+            'public_metrics': {
+                'like_count': 'string',
+                'retweet_count': 'string',
+                'reply_count': 'string',
+                'quote_count': 'string',
+            },
+        }) }} as fields
+    from source
+),
+
 renamed as (
     select
         tweet_id,
         author_id,
         {{ utc_timestamp('created_at') }} as created_at,
-        {{ json_text('payload', '$.conversation_id') }} as conversation_id,
-        {{ json_text('payload', '$.in_reply_to_user_id') }} as in_reply_to_user_id,
-        {{ json_text('payload', '$.text') }} as tweet_text,
-        {{ json_text('payload', '$.lang') }} as lang,
+        fields.conversation_id,
+        fields.in_reply_to_user_id,
+        fields.text as tweet_text,
+        fields.lang,
         {% for position in range(4) %}
-        {{ json_text('payload', '$.referenced_tweets[' ~ position ~ '].type') }} as reference_type_{{ position }},
-        {{ json_text('payload', '$.referenced_tweets[' ~ position ~ '].id') }} as reference_id_{{ position }},
+        {{ array_item('fields.referenced_tweets', position) }}.type as reference_type_{{ position }},
+        {{ array_item('fields.referenced_tweets', position) }}.id as reference_id_{{ position }},
         {% endfor %}
-        {{ dbt.safe_cast(json_text('payload', '$.public_metrics.like_count'), api.Column.translate_type('bigint')) }} as like_count,
-        {{ dbt.safe_cast(json_text('payload', '$.public_metrics.retweet_count'), api.Column.translate_type('bigint')) }} as retweet_count,
-        {{ dbt.safe_cast(json_text('payload', '$.public_metrics.reply_count'), api.Column.translate_type('bigint')) }} as reply_count,
-        {{ dbt.safe_cast(json_text('payload', '$.public_metrics.quote_count'), api.Column.translate_type('bigint')) }} as quote_count,
+        {% for metric in ['like_count', 'retweet_count', 'reply_count', 'quote_count'] %}
+        {{ dbt.safe_cast('fields.public_metrics.' ~ metric, api.Column.translate_type('bigint')) }} as {{ metric }},
+        {% endfor %}
         {{ utc_timestamp('fetched_at') }} as fetched_at,
         source as extraction_source,
         source_file,
         source_line,
         landed_at
-    from source
+    from parsed
 ),
 
 -- referenced_tweets is a short list of {type, id}; a tweet holds at most a few references.

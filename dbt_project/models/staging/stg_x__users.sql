@@ -15,17 +15,33 @@ newest_fetch as (
     from source
 ),
 
+newest as (
+    select * from newest_fetch
+    where fetch_rank = 1
+),
+
+-- The payload's fields, parsed once per row.
+parsed as (
+    select
+        *,
+        {{ json_fields('payload', {
+            'name': 'string',
+            'protected': 'string',
+            'public_metrics': {'followers_count': 'string'},
+        }) }} as fields
+    from newest
+),
+
 final as (
     select
         user_id,
         username,
         lower(username) as username_key,
-        {{ json_text('payload', '$.name') }} as display_name,
-        {{ dbt.safe_cast(json_text('payload', '$.public_metrics.followers_count'), api.Column.translate_type('bigint')) }} as followers_count,
-        coalesce({{ json_text('payload', '$.protected') }} = 'true', false) as is_protected,
+        fields.name as display_name,
+        {{ dbt.safe_cast('fields.public_metrics.followers_count', api.Column.translate_type('bigint')) }} as followers_count,
+        coalesce(fields.protected = 'true', false) as is_protected,
         {{ utc_timestamp('fetched_at') }} as fetched_at
-    from newest_fetch
-    where fetch_rank = 1
+    from parsed
 )
 
 select * from final
