@@ -133,14 +133,15 @@ def land_floor(corpus: Path, database: Path) -> int:
         return con.execute("select count(*) from floor_tweets").fetchone()[0]
 
 
-def dbt_build(warehouse: Path, full_refresh: bool, target: str = "duckdb") -> int:
+def dbt_build(warehouse: Path, full_refresh: bool, target: str = "duckdb",
+              as_of: datetime = AS_OF) -> int:
     env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     command = [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir",
                str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
                "--target-path", str(warehouse.parent / f"dbt-target-{target}"), "--quiet",
                "--target", target,
-               "--vars", json.dumps({"as_of": AS_OF.strftime("%Y-%m-%dT%H:%M:%SZ")})]
+               "--vars", json.dumps({"as_of": as_of.strftime("%Y-%m-%dT%H:%M:%SZ")})]
     if full_refresh:
         command.append("--full-refresh")
     subprocess.run(command, env=env, check=True)
@@ -372,7 +373,9 @@ def bench_scale(scale: int, root: Path, repeats: int, pandas_caps: tuple[int, in
         measure("incremental day: landing", lambda: land(next_day, build, "bench-2"),
                 input_bytes=folder_bytes(next_day)),
         measure("incremental day: Parquet export", lambda: export(build, warehouse)),
-        measure("incremental day: dbt build", lambda: dbt_build(warehouse, False)),
+        # the next day's run computes its figures a day later, as a daily schedule would
+        measure("incremental day: dbt build",
+                lambda: dbt_build(warehouse, False, as_of=AS_OF + timedelta(days=1))),
         measure("publish (marts only)", lambda: publish(build, warehouse) and 0),
     ]
     inbound = duckdb.connect(str(warehouse), read_only=True).execute(
@@ -393,16 +396,20 @@ def verdicts(result: dict) -> list[str]:
         stage["incremental day: dbt build"]["seconds"]
     landing = stage["landing (files -> raw)"]["seconds"] + \
         stage["raw -> Parquet export"]["seconds"]
+    floor_landing = stage["floor: DuckDB read_json"]["seconds"]
+    floor_query = stage["floor: one SQL last_28d scorecard"]["seconds"]
+    worst_p95 = max(row["p95_ms"] for row in result["dashboard"])
+    # govpulse's own stages; the references (floor, pandas, Spark) are not held to it
+    peak = max(row["peak_rss_mb"] for row in result["stages"]
+               if not row["stage"].startswith(REFERENCE_STAGES))
     checks = [
-        ("landing + Parquet export <= 1.5x floor", landing
-         <= 1.5 * stage["floor: DuckDB read_json"]["seconds"]),
-        ("dbt build <= 2x floor query", full
-         <= 2 * stage["floor: one SQL last_28d scorecard"]["seconds"]),
-        ("incremental day < 10% of full build", incremental < 0.1 * full),
-        ("dashboard p95 < 200 ms", max(row["p95_ms"] for row in result["dashboard"]) < 200),
-        # govpulse's own stages; the references (floor, pandas, Spark) are not held to it
-        ("peak memory < 4 GiB", max(row["peak_rss_mb"] for row in result["stages"]
-                                    if not row["stage"].startswith(REFERENCE_STAGES)) < 4096),
+        (f"landing + Parquet export <= 1.5x floor ({landing / floor_landing:.2f}x)",
+         landing <= 1.5 * floor_landing),
+        (f"dbt build <= 2x floor query ({full / floor_query:.2f}x)", full <= 2 * floor_query),
+        (f"incremental day (landing + export + dbt) < 10% of the full dbt build "
+         f"({incremental / full:.0%})", incremental < 0.1 * full),
+        (f"dashboard p95 < 200 ms ({worst_p95} ms)", worst_p95 < 200),
+        (f"peak memory < 4 GiB ({peak / 1024:.1f} GiB)", peak < 4096),
     ]
     return [f"{'PASS' if ok else 'FAIL'}  {name}" for name, ok in checks]
 

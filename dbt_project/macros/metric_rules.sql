@@ -37,12 +37,14 @@
     )
 {%- endmacro %}
 
-{#- Two or more exclamation marks, ASCII '!' or full-width '！'. -#}
-{% macro is_exclaim(text) -%}
-    (
-        length({{ text }}) - length(replace(replace({{ text }}, '!', ''), '！', ''))
-        >= {{ var('exclaim_min_count') }}
-    )
+{#- Exclamation marks in a text, ASCII '!' or full-width '！'. -#}
+{% macro exclamation_marks(text) -%}
+    (length({{ text }}) - length(replace(replace({{ text }}, '!', ''), '！', '')))
+{%- endmacro %}
+
+{#- At least exclaim_min_count exclamation marks (counted by exclamation_marks). -#}
+{% macro is_exclaim(exclamation_marks) -%}
+    ({{ exclamation_marks }} >= {{ var('exclaim_min_count') }})
 {%- endmacro %}
 
 {% macro safe_divide(numerator, denominator) -%}

@@ -1,6 +1,21 @@
+{#- Incremental on DuckDB (delete+insert), rebuilt whole when the registry's accounts change
+    (macros/incremental_layer.sql); a table on Spark (same rows). -#}
+{{
+    config(
+        materialized='incremental' if target.type == 'duckdb' else 'table',
+        unique_key='inbound_tweet_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ reset_when_registry_changes() }}",
+    )
+}}
 -- The first response to each inbound reply r (author c, conversation k, sent to account a):
--- the earliest tweet t by a, after r and at or before as_of, that either replies to r directly
--- or sits in conversation k replying to c (threaded).
+-- the earliest tweet t by a, after r, that either replies to r directly or sits in
+-- conversation k replying to c (threaded). Regardless of as_of: fct_inbound_replies keeps it
+-- only when it is at or before as_of (if the earliest is later, none is at or before).
+-- Incremental: a run recomputes the inbound replies landed since the last one and those a
+-- newly landed post may answer. A tweet's time, author and references never change between
+-- fetches, so a response once found stays a response.
 with
 
 inbound as (
@@ -11,31 +26,69 @@ posts as (
     select * from {{ ref('int_posts_classified') }}
 ),
 
+{% if is_incremental() %}
+new_posts as (
+    select * from posts
+    where {{ landed_since_last_run() }}
+),
+
+inbound_to_recompute as (
+    select inbound_tweet_id from inbound
+    where {{ landed_since_last_run() }}
+    union
+    select inbound.inbound_tweet_id
+    from inbound
+    inner join new_posts
+        on new_posts.account_id = inbound.account_id
+        and new_posts.replied_to_tweet_id = inbound.inbound_tweet_id
+    union
+    select inbound.inbound_tweet_id
+    from inbound
+    inner join new_posts
+        on new_posts.account_id = inbound.account_id
+        and new_posts.conversation_id = inbound.conversation_id
+        and new_posts.in_reply_to_user_id = inbound.citizen_id
+),
+
+scoped_inbound as (
+    select inbound.*
+    from inbound
+    inner join inbound_to_recompute
+        on inbound.inbound_tweet_id = inbound_to_recompute.inbound_tweet_id
+),
+{% else %}
+scoped_inbound as (
+    select * from inbound
+),
+{% endif %}
+
 direct_responses as (
     select
-        inbound.inbound_tweet_id,
+        scoped_inbound.inbound_tweet_id,
         posts.tweet_id as response_tweet_id,
         posts.created_at as response_at,
-        'direct' as match_kind
-    from inbound
+        'direct' as match_kind,
+        greatest(scoped_inbound.landed_at, posts.landed_at) as landed_at
+    from scoped_inbound
     inner join posts
-        on posts.account_id = inbound.account_id
-        and posts.replied_to_tweet_id = inbound.inbound_tweet_id
-    where posts.created_at > inbound.inbound_created_at
+        on posts.account_id = scoped_inbound.account_id
+        and posts.replied_to_tweet_id = scoped_inbound.inbound_tweet_id
+    where posts.created_at > scoped_inbound.inbound_created_at
 ),
 
 threaded_responses as (
     select
-        inbound.inbound_tweet_id,
+        scoped_inbound.inbound_tweet_id,
         posts.tweet_id as response_tweet_id,
         posts.created_at as response_at,
-        'threaded' as match_kind
-    from inbound
+        'threaded' as match_kind,
+        greatest(scoped_inbound.landed_at, posts.landed_at) as landed_at
+    from scoped_inbound
     inner join posts
-        on posts.account_id = inbound.account_id
-        and posts.conversation_id = inbound.conversation_id
-        and posts.in_reply_to_user_id = inbound.citizen_id
-    where posts.created_at > inbound.inbound_created_at
+        on posts.account_id = scoped_inbound.account_id
+        and posts.conversation_id = scoped_inbound.conversation_id
+        and posts.in_reply_to_user_id = scoped_inbound.citizen_id
+    where posts.created_at > scoped_inbound.inbound_created_at
 ),
 
 candidates as (
@@ -59,7 +112,9 @@ final as (
         inbound_tweet_id,
         response_tweet_id as first_response_tweet_id,
         response_at as first_response_at,
-        match_kind as first_response_match
+        match_kind as first_response_match,
+        landed_at,
+        {{ registry_fingerprint() }} as registry_fingerprint
     from ranked
     where response_rank = 1
 )

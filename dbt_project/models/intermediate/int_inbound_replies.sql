@@ -1,13 +1,29 @@
--- Replies sent to an official account by someone who is not a registered account, up to as_of.
--- Replies between official accounts are never citizen inbound.
+{#- Incremental on DuckDB (delete+insert), rebuilt whole when the registry's accounts change
+    (macros/incremental_layer.sql); a table on Spark (same rows). -#}
+{{
+    config(
+        materialized='incremental' if target.type == 'duckdb' else 'table',
+        unique_key='inbound_tweet_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ reset_when_registry_changes() }}",
+    )
+}}
+-- Replies sent to an official account by someone who is not a registered account. Replies
+-- between official accounts are never citizen inbound. Neither as_of nor the dbt vars apply
+-- here (fct_inbound_replies applies them), so a run reads only the tweets landed since the
+-- last one.
 with
 
 tweets as (
     select * from {{ ref('stg_x__tweets') }}
+    {% if is_incremental() %}
+    where {{ landed_since_last_run() }}
+    {% endif %}
 ),
 
 accounts as (
-    select account_id, department from {{ ref('int_official_accounts') }}
+    select account_id from {{ ref('int_official_accounts') }}
 ),
 
 addressed_to_accounts as (
@@ -16,12 +32,11 @@ addressed_to_accounts as (
         tweets.author_id,
         tweets.conversation_id,
         tweets.created_at,
-        accounts.account_id,
-        accounts.department
+        tweets.landed_at,
+        accounts.account_id
     from tweets
     inner join accounts
         on tweets.in_reply_to_user_id = accounts.account_id
-    where tweets.created_at <= {{ as_of() }}
 ),
 
 from_citizens as (
@@ -36,10 +51,11 @@ final as (
     select
         tweet_id as inbound_tweet_id,
         account_id,
-        department,
         author_id as citizen_id,
         conversation_id,
-        created_at as inbound_created_at
+        created_at as inbound_created_at,
+        landed_at,
+        {{ registry_fingerprint() }} as registry_fingerprint
     from from_citizens
 )
 

@@ -7,11 +7,11 @@
 with
 
 posts as (
-    select created_at from {{ ref('int_posts_classified') }}
+    select created_at from {{ ref('fct_posts') }}
 ),
 
 inbound as (
-    select inbound_created_at as created_at from {{ ref('int_inbound_replies') }}
+    select inbound_created_at as created_at from {{ ref('fct_inbound_replies') }}
 ),
 
 trailing_windows as (

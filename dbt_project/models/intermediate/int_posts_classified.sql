@@ -1,23 +1,35 @@
--- Tweets authored by official accounts up to as_of, with their kind and, for original posts,
--- their tone flags.
+{#- Incremental on DuckDB (delete+insert), rebuilt whole when the registry's accounts change
+    (macros/incremental_layer.sql); a table on Spark (same rows). -#}
+{{
+    config(
+        materialized='incremental' if target.type == 'duckdb' else 'table',
+        unique_key='tweet_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ reset_when_registry_changes() }}",
+    )
+}}
+-- Tweets authored by registry accounts, with their kind and the counts the tone rules read.
+-- Neither as_of nor the dbt vars apply here (fct_posts applies them), so a run classifies only
+-- the tweets landed since the last one.
 with
 
 tweets as (
     select * from {{ ref('stg_x__tweets') }}
+    {% if is_incremental() %}
+    where {{ landed_since_last_run() }}
+    {% endif %}
 ),
 
 accounts as (
-    select account_id, department from {{ ref('int_official_accounts') }}
+    select account_id from {{ ref('int_official_accounts') }}
 ),
 
 posts as (
-    select
-        tweets.*,
-        accounts.department
+    select tweets.*
     from tweets
     inner join accounts
         on tweets.author_id = accounts.account_id
-    where tweets.created_at <= {{ as_of() }}
 ),
 
 classified as (
@@ -46,23 +58,16 @@ letters_counted as (
     select
         *,
         {{ cased_letters('caps_candidate_text') }} as cased_letters,
-        {{ upper_letters('caps_candidate_text') }} as upper_letters
+        {{ upper_letters('caps_candidate_text') }} as upper_letters,
+        case when post_kind = 'original' then {{ exclamation_marks('tweet_text') }} end
+            as exclamation_marks
     from caps_candidates
-),
-
-flagged as (
-    select
-        *,
-        coalesce({{ is_caps('cased_letters', 'upper_letters') }}, false) as is_caps,
-        post_kind = 'original' and coalesce({{ is_exclaim('tweet_text') }}, false) as is_exclaim
-    from letters_counted
 ),
 
 final as (
     select
         tweet_id,
         author_id as account_id,
-        department,
         created_at,
         post_kind,
         conversation_id,
@@ -75,10 +80,12 @@ final as (
         reply_count,
         quote_count,
         engagements,
-        is_caps,
-        is_exclaim,
-        is_caps or is_exclaim as is_tone_flagged
-    from flagged
+        cast(cased_letters as {{ dbt.type_bigint() }}) as cased_letters,
+        cast(upper_letters as {{ dbt.type_bigint() }}) as upper_letters,
+        cast(exclamation_marks as {{ dbt.type_bigint() }}) as exclamation_marks,
+        landed_at,
+        {{ registry_fingerprint() }} as registry_fingerprint
+    from letters_counted
 )
 
 select * from final

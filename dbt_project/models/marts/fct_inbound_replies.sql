@@ -1,20 +1,28 @@
--- One row per inbound (citizen) reply up to as_of, with its first response and whether it is
--- answered (first response within response_window_hours), eligible for rates, late or pending.
+-- One row per inbound (citizen) reply up to as_of, with its first response at or before as_of
+-- and whether it is answered (first response within response_window_hours), eligible for
+-- rates, late or pending.
 with
 
 inbound as (
     select * from {{ ref('int_inbound_replies') }}
+    where inbound_created_at <= {{ as_of() }}
 ),
 
+accounts as (
+    select account_id, department from {{ ref('int_official_accounts') }}
+),
+
+-- the earliest response of all, kept when it is at or before as_of (else none is)
 first_responses as (
     select * from {{ ref('int_inbound_first_responses') }}
+    where first_response_at <= {{ as_of() }}
 ),
 
 joined as (
     select
         inbound.inbound_tweet_id,
         inbound.account_id,
-        inbound.department,
+        accounts.department,
         inbound.conversation_id,
         inbound.inbound_created_at,
         first_responses.first_response_tweet_id,
@@ -23,6 +31,8 @@ joined as (
         {{ minutes_between('inbound.inbound_created_at', 'first_responses.first_response_at') }}
             as response_minutes
     from inbound
+    inner join accounts
+        on inbound.account_id = accounts.account_id
     left join first_responses
         on inbound.inbound_tweet_id = first_responses.inbound_tweet_id
 ),

@@ -1,33 +1,52 @@
--- One row per post (tweet authored by an official account) up to as_of. Whom a reply answers
+-- One row per post (tweet authored by an official account) up to as_of, with its department
+-- and, for original posts, the tone flags under the dbt vars in force. Whom a reply answers
 -- is kept for official accounts; a citizen appears only as a keyed pseudonym.
 with
 
 posts as (
     select * from {{ ref('int_posts_classified') }}
+    where created_at <= {{ as_of() }}
 ),
 
 accounts as (
-    select account_id from {{ ref('int_official_accounts') }}
+    select account_id, department from {{ ref('int_official_accounts') }}
 ),
 
 pseudonym_key as (
     select pseudonym_key from {{ ref('stg_pipeline__pseudonym_key') }}
 ),
 
-with_pseudonyms as (
+with_departments as (
     select
         posts.*,
+        authors.department
+    from posts
+    inner join accounts as authors
+        on posts.account_id = authors.account_id
+),
+
+flagged as (
+    select
+        *,
+        coalesce({{ is_caps('cased_letters', 'upper_letters') }}, false) as is_caps,
+        coalesce({{ is_exclaim('exclamation_marks') }}, false) as is_exclaim
+    from with_departments
+),
+
+with_pseudonyms as (
+    select
+        flagged.*,
         case
-            when posts.in_reply_to_user_id is null then null
-            when replied_accounts.account_id is not null then posts.in_reply_to_user_id
+            when flagged.in_reply_to_user_id is null then null
+            when replied_accounts.account_id is not null then flagged.in_reply_to_user_id
             else 'citizen:' || left(
-                {{ sha256_hex("pseudonym_key.pseudonym_key || ':' || posts.in_reply_to_user_id") }},
+                {{ sha256_hex("pseudonym_key.pseudonym_key || ':' || flagged.in_reply_to_user_id") }},
                 16
             )
         end as in_reply_to_user
-    from posts
+    from flagged
     left join accounts as replied_accounts
-        on posts.in_reply_to_user_id = replied_accounts.account_id
+        on flagged.in_reply_to_user_id = replied_accounts.account_id
     cross join pseudonym_key
 ),
 
@@ -50,7 +69,7 @@ final as (
         engagements,
         is_caps,
         is_exclaim,
-        is_tone_flagged
+        is_caps or is_exclaim as is_tone_flagged
     from with_pseudonyms
 )
 
