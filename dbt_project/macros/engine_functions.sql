@@ -139,3 +139,17 @@
 {% macro spark__minutes_between(start_at, end_at) -%}
     cast(unix_micros({{ end_at }}) - unix_micros({{ start_at }}) as double) / 60000000
 {%- endmacro %}
+
+
+{#- A hash of a column's values in sorted order (an aggregate). -#}
+{% macro sorted_ids_hash(column) -%}
+    {{ return(adapter.dispatch('sorted_ids_hash', 'govpulse')(column)) }}
+{%- endmacro %}
+
+{% macro default__sorted_ids_hash(column) -%}
+    md5(concat_ws(',', array_sort(collect_list({{ column }}))))
+{%- endmacro %}
+
+{% macro duckdb__sorted_ids_hash(column) -%}
+    md5(coalesce(string_agg({{ column }}, ',' order by {{ column }}), ''))
+{%- endmacro %}

@@ -12,18 +12,6 @@
     (select {{ sorted_ids_hash('account_id') }} from {{ ref('int_official_accounts') }})
 {%- endmacro %}
 
-{% macro sorted_ids_hash(column) -%}
-    {{ return(adapter.dispatch('sorted_ids_hash', 'govpulse')(column)) }}
-{%- endmacro %}
-
-{% macro default__sorted_ids_hash(column) -%}
-    md5(concat_ws(',', array_sort(collect_list({{ column }}))))
-{%- endmacro %}
-
-{% macro duckdb__sorted_ids_hash(column) -%}
-    md5(coalesce(string_agg({{ column }}, ',' order by {{ column }}), ''))
-{%- endmacro %}
-
 {#- Pre-hook: on an incremental run, empty the table if the registry's accounts changed. -#}
 {% macro reset_when_registry_changes() -%}
     {%- if is_incremental() -%}
@@ -34,10 +22,10 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The newest landed_at the table holds; null when it is empty (then every row is new). -#}
-{% macro landed_since_last_run(landed_at='landed_at') -%}
+{#- Rows landed after the newest landed_at the table holds (every row when it is empty). -#}
+{% macro landed_since_last_run() -%}
     (
-        {{ landed_at }} > (select max(landed_at) from {{ this }})
+        landed_at > (select max(landed_at) from {{ this }})
         or (select max(landed_at) from {{ this }}) is null
     )
 {%- endmacro %}
