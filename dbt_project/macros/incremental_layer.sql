@@ -22,7 +22,8 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Rows landed after the newest landed_at the table holds (every row when it is empty). -#}
+{#- Rows landed after the newest landed_at the table holds (every row when it is empty);
+    stg_x__tweets uses it too. -#}
 {% macro landed_since_last_run() -%}
     (
         landed_at > (select max(landed_at) from {{ this }})

@@ -17,7 +17,7 @@ with
 source as (
     select * from {{ source('raw', 'tweets') }}
     {% if is_incremental() %}
-    where landed_at > (select max(landed_at) from {{ this }})
+    where {{ landed_since_last_run() }}
     {% endif %}
 ),
 
