@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 
 from extractors.landing import insert_rows, landing_memory_limit
+from extractors.sql_text import sql_literal
 
 PARTITIONED_TABLES = ("tweets", "users")
 PARTITION_COLUMN = "fetch_date"
@@ -51,10 +52,6 @@ class ExportReport:
     def summary(self) -> str:
         days = sum(len(dates) for dates in self.partitions_written.values())
         return f"raw Parquet: {days} day partitions rewritten ({self.rows_written:,} rows)"
-
-
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _select_columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
@@ -109,7 +106,7 @@ def _export_partitioned(con: duckdb.DuckDBPyConnection, table: str, raw_dir: Pat
         con.execute(
             f"copy (select {_select_columns(con, table)} from raw.{table} "
             f"where {FETCH_DAY} in (select unnest($days))) "
-            f"to {_quote(staging)} (format parquet, compression zstd, "
+            f"to {sql_literal(str(staging))} (format parquet, compression zstd, "
             f"partition_by ({PARTITION_COLUMN}), overwrite_or_ignore)", {"days": days}
         )
         for day in days:
@@ -135,7 +132,7 @@ def _export_file(con: duckdb.DuckDBPyConnection, query: str, target: Path,
         os.chmod(target.parent, 0o700)
     staged = target.with_name(f".{uuid.uuid4().hex}.parquet")
     try:
-        con.execute(f"copy ({query}) to {_quote(staged)} (format parquet)")
+        con.execute(f"copy ({query}) to {sql_literal(str(staged))} (format parquet)")
         if private:
             os.chmod(staged, 0o600)
         os.replace(staged, target)

@@ -18,21 +18,13 @@ from pathlib import Path
 
 import duckdb
 
+from extractors.sql_text import sql_identifier, sql_literal
+
 PUBLISH_RAW_ENV = "GOVPULSE_PUBLISH_RAW"
 PUBLISHED_SCHEMAS = ("marts",)
 # The published marts are written in a storage format DuckDB 1.4 and later read, so analysts
 # can open them with the `duckdb` shell from PyPI (duckdb-cli) and other 1.x tools.
 STORAGE_VERSION = "v1.4.0"
-
-
-def sql_literal(text: str) -> str:
-    """A text as a SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def sql_identifier(text: str) -> str:
-    """A name as a quoted SQL identifier."""
-    return '"' + text.replace('"', '""') + '"'
 
 
 def _copy_schemas(build_database: Path, target: Path, schemas: tuple[str, ...]) -> None:

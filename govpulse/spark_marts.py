@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from govpulse.publish import sql_identifier, sql_literal
+from extractors.sql_text import sql_identifier, sql_literal
 
 SCHEMA = "marts"
 
