@@ -96,8 +96,8 @@ def test_incremental_equals_full_refresh(tmp_path, second_as_of):
 
 def test_registry_change_rebuilds_the_incremental_layer(tmp_path):
     """A citizen's account joins the registry and WaterBoard leaves it: the citizen's replies
-    stop being inbound and become posts, WaterBoard's posts go, and the next incremental
-    run equals a full build with the new registry."""
+    stop being inbound and become posts, WaterBoard's posts go and its reply to HealthDesk
+    becomes inbound, and the next incremental run equals a full build with the new registry."""
     registry = _write_corpus(tmp_path / "first")
     _second_delivery(tmp_path / "second")
     changed = tmp_path / "changed.csv"
@@ -121,8 +121,9 @@ def test_registry_change_rebuilds_the_incremental_layer(tmp_path):
     with duckdb.connect(str(incremental), read_only=True) as con:
         authors = {row[0] for row in con.execute(
             "select distinct account_id from marts.fct_posts").fetchall()}
-        citizens = {row[0] for row in con.execute(
-            "select distinct account_id from marts.fct_inbound_replies").fetchall()}
+        inbound = {row[0] for row in con.execute(
+            "select inbound_tweet_id from marts.fct_inbound_replies").fetchall()}
     assert "901" in authors and "22" not in authors
-    assert "22" not in citizens
+    # WaterBoard's reply 303 to HealthDesk was between two accounts; now it is inbound
+    assert "303" in inbound
     assert got["int_inbound_replies"] != before["int_inbound_replies"]
