@@ -156,18 +156,22 @@ jsonl_pages as (
     select * from fetched where fetched_at is not null
 ),
 
+-- a record's place in its line, in the order Python reads them: data, then includes
 page_tweets as (
-    select source_file, source_line, fetched_at, unnest(page_data) as record
+    select source_file, source_line, fetched_at, unnest(page_data) as record,
+           generate_subscripts(page_data, 1) as source_position
     from jsonl_pages
 ),
 
 included_tweets as (
-    select source_file, source_line, fetched_at, unnest(included_tweets) as record
+    select source_file, source_line, fetched_at, unnest(included_tweets) as record,
+           len(page_data) + generate_subscripts(included_tweets, 1) as source_position
     from jsonl_pages
 ),
 
 included_users as (
-    select source_file, source_line, fetched_at, unnest(included_users) as record
+    select source_file, source_line, fetched_at, unnest(included_users) as record,
+           generate_subscripts(included_users, 1) as source_position
     from jsonl_pages
 ),
 
@@ -182,7 +186,7 @@ users as (
 ),
 
 checked_tweets as (
-    select source_file, source_line, fetched_at, 'tweet' as record_kind, record,
+    select source_file, source_line, source_position, fetched_at, 'tweet' as record_kind, record,
            trim(id, '"') as record_id,
            trim(author_id, '"') as author_or_username,
            gp_instant(created_at) as created_at,
@@ -192,7 +196,7 @@ checked_tweets as (
 ),
 
 checked_users as (
-    select source_file, source_line, fetched_at, 'user' as record_kind, record,
+    select source_file, source_line, source_position, fetched_at, 'user' as record_kind, record,
            trim(id, '"') as record_id,
            json_extract_string(username, '$') as author_or_username,
            null::timestamptz as created_at,
@@ -225,13 +229,15 @@ semi join jsonl_accepted as accepted
 """
 
 _STAGE_TWEETS = """
-select record_id, author_or_username, created_at, record, fetched_at, source_file, source_line
+select record_id, author_or_username, created_at, record, fetched_at, source_file, source_line,
+       source_position
 from jsonl_landed
 where record_kind = 'tweet'
 """
 
 _STAGE_USERS = """
-select record_id, author_or_username, record, fetched_at, source_file, source_line
+select record_id, author_or_username, record, fetched_at, source_file, source_line,
+       source_position
 from jsonl_landed
 where record_kind = 'user'
 """

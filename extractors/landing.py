@@ -4,7 +4,8 @@ Rows are staged in temporary tables while a source is read and enter the
 ``raw`` tables in one transaction at ``commit()``: a crash before it lands
 nothing of what was staged (the next run reads the same input again), and a
 record already landed with the same fetch time is never landed twice (of copies
-staged together, the first by file and line). The newest fetch of a tweet wins
+staged together, the first by file, line and place in the line: a page's ``data``
+before its ``includes``). The newest fetch of a tweet wins
 downstream (staging), so the raw tables keep every distinct fetch.
 """
 
@@ -107,19 +108,23 @@ RAW_DDL = [
 _STAGE_DDL = [
     """create or replace temp table stage_tweets (
         tweet_id varchar, author_id varchar, created_at timestamptz, payload json,
-        fetched_at timestamptz, source_file varchar, source_line bigint)""",
+        fetched_at timestamptz, source_file varchar, source_line bigint,
+        source_position bigint)""",
     """create or replace temp table stage_users (
         user_id varchar, username varchar, payload json,
-        fetched_at timestamptz, source_file varchar, source_line bigint)""",
+        fetched_at timestamptz, source_file varchar, source_line bigint,
+        source_position bigint)""",
 ]
 
-# Of the copies of a record staged together, the first by file and line; none ``raw`` holds.
+# Of the copies of a record staged together, the first by file, line and place in the line
+# (``source_position``: increasing in the order the line's records are read); none ``raw`` holds.
 _LAND_STAGED = """
 insert into raw.{table}
 select {columns}, fetched_at, $source, source_file, source_line, $run_id, current_timestamp
 from stage_{table} as staged
 where rowid in (
-    select arg_min(rowid, {{'file': source_file, 'line': source_line}})
+    select arg_min(rowid, {{'file': source_file, 'line': source_line,
+                            'position': source_position}})
     from stage_{table}
     group by {key}, fetched_at
 )
@@ -187,13 +192,19 @@ class RawLanding:
         self._users: list[tuple] = []
         self._issues: list[tuple] = []
         self._files: list[tuple] = []
+        self._position = 0  # staging order of the records read in Python
+
+    def _next_position(self) -> int:
+        self._position += 1
+        return self._position
 
     def add_tweets(self, records: Iterable[TweetRecord], fetched_at: datetime,
                    source_file: str | None, source_line: int | None) -> None:
         fetched = fetched_at.isoformat()
         for record in records:
             self._tweets.append((record.tweet_id, record.author_id, record.created_at.isoformat(),
-                                 record.payload, fetched, source_file, source_line))
+                                 record.payload, fetched, source_file, source_line,
+                                 self._next_position()))
         if len(self._tweets) >= BATCH_ROWS:
             self._flush_tweets()
 
@@ -202,7 +213,7 @@ class RawLanding:
         fetched = fetched_at.isoformat()
         for record in records:
             self._users.append((record.user_id, record.username, record.payload, fetched,
-                                source_file, source_line))
+                                source_file, source_line, self._next_position()))
         if len(self._users) >= BATCH_ROWS:
             self._flush_users()
 
@@ -224,7 +235,7 @@ class RawLanding:
         if self._tweets:
             frame = pd.DataFrame(self._tweets, columns=[
                 "tweet_id", "author_id", "created_at", "payload", "fetched_at", "source_file",
-                "source_line"], dtype=object)
+                "source_line", "source_position"], dtype=object)
             self.con.register("tweet_batch", frame)
             self.con.execute("insert into stage_tweets select * from tweet_batch")
             self.con.unregister("tweet_batch")
@@ -233,8 +244,8 @@ class RawLanding:
     def _flush_users(self) -> None:
         if self._users:
             frame = pd.DataFrame(self._users, columns=[
-                "user_id", "username", "payload", "fetched_at", "source_file", "source_line"],
-                dtype=object)
+                "user_id", "username", "payload", "fetched_at", "source_file", "source_line",
+                "source_position"], dtype=object)
             self.con.register("user_batch", frame)
             self.con.execute("insert into stage_users select * from user_batch")
             self.con.unregister("user_batch")

@@ -121,6 +121,18 @@ def test_duplicate_ids_with_conflicting_content_keep_one_deterministically(tmp_p
     assert rows == [("first",)]
 
 
+@pytest.mark.parametrize("use_duckdb", [True, False])
+def test_a_tweet_in_a_pages_data_and_includes_keeps_the_data_copy(tmp_path, use_duckdb):
+    tweet = {"id": "7", "author_id": "2", "created_at": "2026-11-01T10:00:00Z"}
+    page = {"data": [dict(tweet, text="data")],
+            "includes": {"tweets": [dict(tweet, text="included")]}}
+    (tmp_path / "a.jsonl").write_text(json.dumps(page) + "\n")
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        load_files(tmp_path, RawLanding(con, run_id="r", source="files"), use_duckdb=use_duckdb)
+        rows = con.execute("select payload->>'$.text' from raw.tweets").fetchall()
+    assert rows == [("data",)]
+
+
 def test_record_error_for_far_future():
     with pytest.raises(RecordError):
         tweet_record({"id": "1", "author_id": "2", "created_at": "2999-01-01T00:00:00Z"})
@@ -227,6 +239,13 @@ NEARLY_CLEAN_PAGES = {
     "user without username": json.dumps({"data": [CLEAN], "includes": {"users": [{"id": "1"}]}}),
     "reference without type": json.dumps({"data": [dict(CLEAN, referenced_tweets=[{"id": "1"}])]}),
     "clean": json.dumps({"data": [CLEAN], "includes": {"users": [{"id": "22", "username": "a"}]}}),
+    # the same tweet and user twice in one line, differently: the first read is kept
+    "tweet in data and includes": json.dumps({"data": [CLEAN], "includes": {
+        "tweets": [dict(CLEAN, text="included copy")]}}),
+    "tweet twice in data": json.dumps({"data": [dict(CLEAN, text="first"),
+                                                dict(CLEAN, text="second")]}),
+    "user twice in includes": json.dumps({"data": [CLEAN], "includes": {
+        "users": [{"id": "22", "username": "a"}, {"id": "22", "username": "b"}]}}),
 }
 
 
