@@ -2,8 +2,9 @@
 
 The incremental models (stg_x__tweets and the intermediate layer of int_posts_classified,
 int_inbound_replies and int_inbound_first_responses) process only what was landed since the
-last run; as_of, the dbt vars and the registry's departments are applied in the marts, and a
-change of the registry's accounts rebuilds the intermediate layer whole.
+last run, and a change of the registry's accounts rebuilds the intermediate layer whole. The
+incremental facts (fct_posts, fct_inbound_replies) recompute what was landed since and what
+as_of's move reached, and rebuild whole when as_of moves back or a setting changes.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ def _second_delivery(folder: Path) -> None:
               reply_to_user="11", replied_to="400"),
         tweet("402", "11", "2026-11-25T08:00:00.000Z", "You're welcome", conversation="400",
               reply_to_user="904", replied_to="401"),
+        # a late answer to 206 (sent 11-22), made after AS_OF
+        tweet("403", "22", "2026-11-25T14:00:00.000Z", "Sorry, Sector 5 is next",
+              conversation="300", reply_to_user="903", replied_to="206"),
     ]
     lines = [
         {"data": [newer_101] + fresh, "meta": {},
@@ -92,6 +96,58 @@ def test_incremental_equals_full_refresh(tmp_path, second_as_of):
                                "where inbound_tweet_id = '401'").fetchone()[0]
     assert likes == {"101": 50, "300": 5}
     assert answered is True
+
+
+THREE_DAYS_LATER = "2026-11-27T12:00:00Z"
+
+
+@pytest.fixture(scope="module")
+def landed_at_a_later_as_of(tmp_path_factory) -> tuple[Path, Path, Path]:
+    """Both deliveries landed and built incrementally up to LATER_AS_OF (the corpus, the
+    registry, the build copy's folder)."""
+    root = tmp_path_factory.mktemp("moving-as-of")
+    registry = _write_corpus(root / "first")
+    _second_delivery(root / "second")
+    shutil.copytree(root / "first", root / "corpus" / "first")
+    shutil.copytree(root / "second", root / "corpus" / "second")
+    warehouse = root / "base" / "govpulse.duckdb"
+    assert build_warehouse(root / "corpus", registry, warehouse, AS_OF) == 0
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        row_206 = con.execute("select is_late, first_response_tweet_id from "
+                              "marts.fct_inbound_replies where inbound_tweet_id = '206'").fetchone()
+    assert row_206 == (False, None)  # 403 is landed, but after AS_OF
+    assert build_warehouse(root / "corpus", registry, warehouse, LATER_AS_OF) == 0
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select is_pending from marts.fct_inbound_replies "
+                           "where inbound_tweet_id = '203'").fetchone() == (True,)
+    return root / "corpus", registry, warehouse.parent / ".govpulse-build"
+
+
+@pytest.mark.parametrize("as_of, settings", [
+    (THREE_DAYS_LATER, ()),
+    (AS_OF, ()),
+    (THREE_DAYS_LATER, ("--var", "response_window_hours=24", "--var", "exclaim_min_count=1",
+                        "--var", "latency_half_life_minutes=120")),
+], ids=["as_of moves on, nothing landed", "as_of moves back", "settings change"])
+def test_facts_follow_as_of_and_settings_without_new_data(tmp_path, landed_at_a_later_as_of,
+                                                          as_of, settings):
+    corpus, registry, base_build = landed_at_a_later_as_of
+    incremental = tmp_path / "incremental" / "govpulse.duckdb"
+    shutil.copytree(base_build, incremental.parent / ".govpulse-build")
+    assert build_warehouse(corpus, registry, incremental, as_of, *settings) == 0
+    full = tmp_path / "full" / "govpulse.duckdb"
+    assert build_warehouse(corpus, registry, full, as_of, *settings) == 0
+
+    got = _snapshot(incremental)
+    assert got == _snapshot(full)
+    if as_of == THREE_DAYS_LATER and not settings:
+        with duckdb.connect(str(incremental), read_only=True) as con:
+            rows = dict(con.execute(
+                "select inbound_tweet_id, (is_eligible, is_late, first_response_tweet_id) "
+                "from marts.fct_inbound_replies where inbound_tweet_id in ('206', '203')"
+            ).fetchall())
+        # 403 became visible; 203's window (48 h from 11-25 11:00) closed in between
+        assert rows == {"206": (True, True, "403"), "203": (True, False, None)}
 
 
 def test_registry_change_rebuilds_the_incremental_layer(tmp_path):

@@ -1,11 +1,43 @@
+{#- Incremental on DuckDB (delete+insert): a run recomputes the replies landed or created since
+    the last one, those whose response window closed since and those whose first response
+    changed or became visible; all of them when a setting changed
+    (macros/incremental_facts.sql). -#}
+{{
+    config(
+        materialized='incremental' if target.type == 'duckdb' else 'table',
+        unique_key='inbound_tweet_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ reset_fact_when_settings_change(
+            settings_fingerprint(['response_window_hours'])) }}",
+        post_hook="{{ save_fact_build_state(settings_fingerprint(['response_window_hours']),
+            [ref('int_inbound_replies'), ref('int_inbound_first_responses')]) }}",
+    )
+}}
 -- One row per inbound (citizen) reply up to as_of, with its first response at or before as_of
 -- and whether it is answered (first response within response_window_hours), eligible for
 -- rates, late or pending.
 with
 
+{% if is_incremental() %}
+-- first responses found, or become visible, since the last run
+changed_first_responses as (
+    select inbound_tweet_id from {{ ref('int_inbound_first_responses') }}
+    where {{ changed_since_last_build('first_response_at') }}
+        and first_response_at <= {{ as_of() }}
+),
+{% endif %}
+
 inbound as (
     select * from {{ ref('int_inbound_replies') }}
     where inbound_created_at <= {{ as_of() }}
+    {% if is_incremental() %}
+        and (
+            {{ changed_since_last_build('inbound_created_at',
+                                        lookback_hours=var('response_window_hours')) }}
+            or inbound_tweet_id in (select inbound_tweet_id from changed_first_responses)
+        )
+    {% endif %}
 ),
 
 accounts as (

@@ -1,3 +1,19 @@
+{#- Incremental on DuckDB (delete+insert): a run recomputes the posts landed or created since
+    the last one, and all of them when a setting changed (macros/incremental_facts.sql). -#}
+{{
+    config(
+        materialized='incremental' if target.type == 'duckdb' else 'table',
+        unique_key='tweet_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ reset_fact_when_settings_change(settings_fingerprint(
+            ['caps_min_cased_letters', 'caps_min_upper_share', 'exclaim_min_count'],
+            with_pseudonym_key=true)) }}",
+        post_hook="{{ save_fact_build_state(settings_fingerprint(
+            ['caps_min_cased_letters', 'caps_min_upper_share', 'exclaim_min_count'],
+            with_pseudonym_key=true), [ref('int_posts_classified')]) }}",
+    )
+}}
 -- One row per post (tweet authored by an official account) up to as_of, with its department
 -- and, for original posts, the tone flags under the dbt vars in force. Whom a reply answers
 -- is kept for official accounts; a citizen appears only as a keyed pseudonym.
@@ -6,6 +22,9 @@ with
 posts as (
     select * from {{ ref('int_posts_classified') }}
     where created_at <= {{ as_of() }}
+    {% if is_incremental() %}
+        and {{ changed_since_last_build('created_at') }}
+    {% endif %}
 ),
 
 accounts as (
