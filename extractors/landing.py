@@ -132,6 +132,9 @@ where rowid in (
     select 1 from raw.{table} as landed
     where landed.{key} = staged.{key}
       and landed.fetched_at = staged.fetched_at
+      -- lets DuckDB skip the row groups fetched at other times (ruled out by min/max)
+      and landed.fetched_at between (select min(fetched_at) from stage_{table})
+                                and (select max(fetched_at) from stage_{table})
 )
 """
 

@@ -105,9 +105,14 @@ def _export_partitioned(con: duckdb.DuckDBPyConnection, table: str, raw_dir: Pat
     try:
         con.execute(
             f"copy (select {_select_columns(con, table)} from raw.{table} "
-            f"where {FETCH_DAY} in (select unnest($days))) "
+            # the range lets DuckDB skip the row groups of other days (landing appends in
+            # fetch order, so their min/max rule them out); the day test alone reads them all
+            f"where fetched_at >= cast($first_day as timestamp) at time zone 'UTC' "
+            f"and fetched_at < cast($last_day + 1 as timestamp) at time zone 'UTC' "
+            f"and {FETCH_DAY} in (select unnest($days))) "
             f"to {sql_literal(str(staging))} (format parquet, compression zstd, "
-            f"partition_by ({PARTITION_COLUMN}), overwrite_or_ignore)", {"days": days}
+            f"partition_by ({PARTITION_COLUMN}), overwrite_or_ignore)",
+            {"days": days, "first_day": days[0], "last_day": days[-1]}
         )
         for day in days:
             folder = f"{PARTITION_COLUMN}={day}"
