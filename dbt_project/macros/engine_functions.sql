@@ -153,3 +153,19 @@
 {% macro duckdb__sorted_ids_hash(column) -%}
     md5(coalesce(string_agg({{ column }}, ',' order by {{ column }}), ''))
 {%- endmacro %}
+
+
+{#- After `name as`: a CTE read more than once is computed again by each reader rather
+    than held whole. DuckDB otherwise materialises it: for a table-sized CTE that means
+    millions of rows written aside (and spilled) when two scans of the table cost less.
+    Spark inlines CTEs anyway. -#}
+{% macro not_materialized() -%}
+    {{ return(adapter.dispatch('not_materialized', 'govpulse')()) }}
+{%- endmacro %}
+
+{% macro default__not_materialized() -%}
+{%- endmacro %}
+
+{% macro duckdb__not_materialized() -%}
+    not materialized
+{%- endmacro %}

@@ -18,11 +18,11 @@
 -- fetches, so a response once found stays a response.
 with
 
-inbound as (
+inbound as {{ not_materialized() }} (
     select * from {{ ref('int_inbound_replies') }}
 ),
 
-posts as (
+posts as {{ not_materialized() }} (
     select * from {{ ref('int_posts_classified') }}
 ),
 

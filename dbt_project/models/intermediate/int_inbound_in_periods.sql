@@ -2,7 +2,7 @@
 -- Each inbound reply once for every period its own created_at belongs to.
 with
 
-inbound as (
+inbound as {{ not_materialized() }} (
     select
         inbound_tweet_id,
         account_id,

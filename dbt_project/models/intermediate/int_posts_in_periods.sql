@@ -3,7 +3,7 @@
 -- closed at as_of; a month holds the posts of its own UTC calendar month).
 with
 
-posts as (
+posts as {{ not_materialized() }} (
     select
         tweet_id,
         account_id,
