@@ -28,7 +28,7 @@ import duckdb
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from extractors.demo_corpus import generate_corpus  # noqa: E402
+from extractors.demo_corpus import CorpusSummary, generate_corpus  # noqa: E402
 from extractors.files_source import load_files  # noqa: E402
 from extractors.landing import RawLanding, ensure_pseudonym_key, land_registry  # noqa: E402
 from extractors.raw_export import export_fetches, export_registry  # noqa: E402
@@ -36,7 +36,10 @@ from extractors.registry import load_registry  # noqa: E402
 from govpulse.publish import publish  # noqa: E402
 from govpulse.settings import private_dir, raw_parquet_dir, spark_dir  # noqa: E402
 
-AS_OF = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+# A new corpus ends at today's midnight (UTC); a cached one keeps the as_of it was made for
+# (in AS_OF_FILE), so every stage measures the figures of the corpus's own last day.
+TODAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+AS_OF_FILE = "as_of.txt"
 REFERENCE_STAGES = ("floor", "pandas", "Spark")
 TARGETS = "landing <= 1.5x floor, dbt build <= 2x floor, incremental < 10% of full, " \
           "dashboard p95 < 200 ms, peak memory < 4 GiB (at 10 million inbound replies)"
@@ -133,8 +136,8 @@ def land_floor(corpus: Path, database: Path) -> int:
         return con.execute("select count(*) from floor_tweets").fetchone()[0]
 
 
-def dbt_build(warehouse: Path, full_refresh: bool, target: str = "duckdb",
-              as_of: datetime = AS_OF) -> int:
+def dbt_build(warehouse: Path, full_refresh: bool, as_of: datetime,
+              target: str = "duckdb") -> int:
     env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     command = [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir",
@@ -212,9 +215,9 @@ group by accounts.account_id
 """
 
 
-def transform_floor(build: Path) -> None:
+def transform_floor(build: Path, as_of: datetime) -> None:
     with duckdb.connect(str(build), read_only=True) as con:
-        con.execute(FLOOR_SCORECARD, {"as_of": AS_OF.replace(tzinfo=None)}).fetchall()
+        con.execute(FLOOR_SCORECARD, {"as_of": as_of.replace(tzinfo=None)}).fetchall()
 
 
 PANDAS_ALTERNATIVE = """
@@ -262,7 +265,7 @@ print(len(card))
 """
 
 
-def pandas_alternative(corpus: Path, memory_cap: int, time_cap: int) -> dict:
+def pandas_alternative(corpus: Path, as_of: datetime, memory_cap: int, time_cap: int) -> dict:
     import resource
 
     def limit() -> None:
@@ -272,7 +275,7 @@ def pandas_alternative(corpus: Path, memory_cap: int, time_cap: int) -> dict:
         started = time.perf_counter()
         try:
             subprocess.run([sys.executable, "-c", PANDAS_ALTERNATIVE, str(corpus),
-                            AS_OF.strftime("%Y-%m-%d %H:%M:%S")], preexec_fn=limit,
+                            as_of.strftime("%Y-%m-%d %H:%M:%S")], preexec_fn=limit,
                            check=True, timeout=time_cap, capture_output=True)
             outcome = "finished"
         except subprocess.TimeoutExpired:
@@ -338,18 +341,32 @@ def dashboard_queries(warehouse: Path, repeats: int) -> list[dict]:
     return results
 
 
+def cached_corpus(folder: Path, as_of: datetime | None, scale: int,
+                  **options) -> tuple[datetime, CorpusSummary | None]:
+    """The corpus in ``folder`` if it was made for ``as_of`` (any, when None), else a new one
+    ending at ``as_of`` (today's midnight, when None). Returns its as_of and, if new, its
+    summary."""
+    marker = folder / AS_OF_FILE
+    if (folder / "registry.csv").exists() and marker.exists():
+        made_for = datetime.fromisoformat(marker.read_text(encoding="utf-8").strip())
+        if as_of is None or made_for == as_of:
+            return made_for, None
+    if folder.exists():
+        subprocess.run(["rm", "-rf", str(folder)], check=True)
+    as_of = as_of or TODAY
+    summary = generate_corpus(folder, as_of=as_of, scale=scale, **options)
+    marker.write_text(as_of.isoformat(), encoding="utf-8")
+    return as_of, summary
+
+
 def bench_scale(scale: int, root: Path, repeats: int, pandas_caps: tuple[int, int],
                 spark: bool = False) -> dict:
     label = f"scale {scale}"
     print(f"\n== {label} ==", flush=True)
     corpus = root / f"corpus-{scale}"
-    if not (corpus / "registry.csv").exists():
-        summary = generate_corpus(corpus, as_of=AS_OF, scale=scale)
-    else:
-        summary = None
+    as_of, summary = cached_corpus(corpus, as_of=None, scale=scale)
     next_day = root / f"next-day-{scale}"
-    if not (next_day / "registry.csv").exists():
-        generate_corpus(next_day, as_of=AS_OF + timedelta(days=1), scale=scale, days=1, seed=99)
+    cached_corpus(next_day, as_of=as_of + timedelta(days=1), scale=scale, days=1, seed=99)
     size = folder_bytes(corpus)
     work = root / f"work-{scale}"
     if work.exists():
@@ -363,26 +380,26 @@ def bench_scale(scale: int, root: Path, repeats: int, pandas_caps: tuple[int, in
         measure("raw -> Parquet export", lambda: export(build, warehouse)),
         measure("floor: DuckDB read_json", lambda: land_floor(corpus, work / "floor.duckdb"),
                 input_bytes=size),
-        measure("dbt build --full-refresh", lambda: dbt_build(warehouse, True)),
-        measure("floor: one SQL last_28d scorecard", lambda: transform_floor(build)),
+        measure("dbt build --full-refresh", lambda: dbt_build(warehouse, True, as_of)),
+        measure("floor: one SQL last_28d scorecard", lambda: transform_floor(build, as_of)),
     ]
     if spark:
         stages.append(measure("Spark local[2]: dbt build --target spark",
-                              lambda: dbt_build(warehouse, True, target="spark")))
+                              lambda: dbt_build(warehouse, True, as_of, target="spark")))
     stages += [
         measure("incremental day: landing", lambda: land(next_day, build, "bench-2"),
                 input_bytes=folder_bytes(next_day)),
         measure("incremental day: Parquet export", lambda: export(build, warehouse)),
         # the next day's run computes its figures a day later, as a daily schedule would
         measure("incremental day: dbt build",
-                lambda: dbt_build(warehouse, False, as_of=AS_OF + timedelta(days=1))),
+                lambda: dbt_build(warehouse, False, as_of + timedelta(days=1))),
         measure("publish (marts only)", lambda: publish(build, warehouse) and 0),
     ]
     inbound = duckdb.connect(str(warehouse), read_only=True).execute(
         "select count(*) from marts.fct_inbound_replies").fetchone()[0]
-    stages.append(pandas_alternative(corpus, *pandas_caps))
+    stages.append(pandas_alternative(corpus, as_of, *pandas_caps))
     queries = dashboard_queries(warehouse, repeats)
-    return {"scale": scale, "spark": spark, "inbound_replies": inbound,
+    return {"scale": scale, "spark": spark, "inbound_replies": inbound, "as_of": as_of,
             "corpus_mb": round(size / 2**20),
             "tweets": summary.tweets if summary else None, "stages": stages,
             "dashboard": queries}
@@ -427,7 +444,9 @@ def write_report(results: list[dict], path: Path) -> None:
              f"Targets (meant for 10 million inbound replies): {TARGETS}.", ""]
     for result in results:
         lines += [f"## scale {result['scale']}: {result['inbound_replies']:,} inbound replies, "
-                  f"{result['corpus_mb']:,} MB of JSONL", "",
+                  f"{result['corpus_mb']:,} MB of JSONL, "
+                  f"as of {result['as_of']:%Y-%m-%d %H:%M} UTC",
+                  "",
                   "| stage | seconds | peak RSS (MB) | rows/s | MB/s |",
                   "|---|---:|---:|---:|---:|"]
         for stage in result["stages"]:
