@@ -7,9 +7,10 @@
 
     What the last run was built with is kept beside the fact, in the intermediate schema
     (<fact>_build_state: as_of, a fingerprint of the settings, the newest landed_at read).
-    When as_of moves back or a setting changes (a var the fact applies, an account or
-    department of the registry, the pseudonym key), the pre-hook empties the fact and the
-    run rebuilds it whole. On Spark the facts are plain tables and nothing is kept. -#}
+    When as_of moves back or a setting changes (a var the fact applies, named in its config
+    as meta.settings.vars; an account or department of the registry; the pseudonym key, if
+    meta.settings.pseudonym_key), the pre-hook empties the fact and the run rebuilds it
+    whole. On Spark the facts are plain tables and nothing is kept. -#}
 
 {% macro fact_build_state() -%}
     {%- set intermediate = ref('int_official_accounts') -%}
@@ -18,10 +19,14 @@
 {%- endmacro %}
 
 {#- One hash of everything besides as_of and the intermediate rows the fact's rows depend on:
-    the named vars, each account's department and, if asked, the pseudonym key. -#}
-{% macro settings_fingerprint(var_names, with_pseudonym_key=false) -%}
+    the vars of its meta.settings, each account's department and, if asked, the pseudonym
+    key. -#}
+{% macro settings_fingerprint() -%}
+    {%- set meta = config.get('meta') -%}
+    {#- (when dbt parses the project, config values are not there yet) -#}
+    {%- set declared = meta['settings'] if meta is mapping else {'vars': []} -%}
     {%- set settings = [] -%}
-    {%- for name in var_names -%}
+    {%- for name in declared['vars'] -%}
         {%- do settings.append(name ~ '=' ~ var(name)) -%}
     {%- endfor -%}
     md5(
@@ -30,27 +35,30 @@
             select string_agg(account_id || ':' || department, ',' order by account_id)
             from {{ ref('int_official_accounts') }}
         ), '')
-        {%- if with_pseudonym_key %}
+        {%- if declared.get('pseudonym_key') %}
         || coalesce((select md5(pseudonym_key) from {{ ref('stg_pipeline__pseudonym_key') }}), '')
         {%- endif %}
     )
 {%- endmacro %}
 
-{#- Pre-hook: keep the fact only if the last run used the same settings and an as_of not
-    later than this run's; else empty it and forget the state, so the run rebuilds it. -#}
-{% macro reset_fact_when_settings_change(fingerprint) -%}
-    {%- set state = fact_build_state() -%}
+{#- The last run's state if this run may build on it: same settings, an as_of not later than
+    this run's. -#}
+{% macro usable_build_state() -%}
+    select * from {{ fact_build_state() }}
+    where settings_fingerprint = {{ settings_fingerprint() }} and as_of <= {{ as_of() }}
+{%- endmacro %}
+
+{#- Pre-hook: keep the fact only if the last run's state is usable; else empty the fact and
+    forget the state, so the run rebuilds it. -#}
+{% macro reset_fact_when_settings_change() -%}
     {%- if is_incremental() -%}
-        create table if not exists {{ state }} (
+        create table if not exists {{ fact_build_state() }} (
             as_of timestamp, settings_fingerprint varchar, landed_watermark timestamptz
         );
         delete from {{ this }}
-        where not exists (
-            select 1 from {{ state }}
-            where settings_fingerprint = {{ fingerprint }} and as_of <= {{ as_of() }}
-        );
-        delete from {{ state }}
-        where settings_fingerprint is distinct from {{ fingerprint }} or as_of > {{ as_of() }}
+        where not exists ({{ usable_build_state() }});
+        delete from {{ fact_build_state() }}
+        where not exists ({{ usable_build_state() }})
     {%- else -%}
         select 1
     {%- endif -%}
@@ -58,12 +66,12 @@
 
 {#- Post-hook (DuckDB): what this run was built with; `inputs` are the intermediate tables
     the fact reads, whose newest landed_at is the next run's watermark. -#}
-{% macro save_fact_build_state(fingerprint, inputs) -%}
+{% macro save_fact_build_state(inputs) -%}
     {%- if target.type == 'duckdb' -%}
         create or replace table {{ fact_build_state() }} as
         select
             {{ as_of() }} as as_of,
-            {{ fingerprint }} as settings_fingerprint,
+            {{ settings_fingerprint() }} as settings_fingerprint,
             greatest(
                 {%- for input in inputs %}
                 (select max(landed_at) from {{ input }}){{ ',' if not loop.last }}
@@ -76,14 +84,34 @@
 
 {#- On an incremental run, true for the rows to recompute: rows of an intermediate table
     landed after the last run's watermark, or whose `time_column` falls after the last run's
-    as_of (less `lookback_hours`, when given). Every row after a reset. -#}
+    as_of (less `lookback_hours`, when given); every row when the last run's state is not
+    usable (the pre-hook then empties the fact) or it read nothing landed. The state is read when the model is
+    compiled, just before it runs, and written as literals, which let DuckDB skip row
+    groups by their min/max (a subquery does not). -#}
 {% macro changed_since_last_build(time_column, lookback_hours=none) -%}
-    {%- set state = fact_build_state() -%}
-    {%- set since = dbt.dateadd('hour', '-' ~ lookback_hours, 'as_of') if lookback_hours else 'as_of' -%}
-    (
-        not exists (select 1 from {{ state }})
-        or {{ time_column }} > (select {{ since }} from {{ state }})
-        or landed_at > (select landed_watermark from {{ state }})
-        or (select landed_watermark from {{ state }}) is null
-    )
+    {%- set state = none -%}
+    {%- if execute and is_incremental() -%}
+        {%- set stored = fact_build_state() -%}
+        {%- if adapter.get_relation(stored.database, stored.schema, stored.identifier) -%}
+            {%- set query -%}
+                select
+                    cast({{ dbt.dateadd('hour', -lookback_hours, 'as_of') if lookback_hours
+                            else 'as_of' }} as varchar),
+                    cast(landed_watermark as varchar)
+                from ({{ usable_build_state() }})
+            {%- endset -%}
+            {%- set rows = run_query(query).rows -%}
+            {%- if rows | length > 0 -%}
+                {%- set state = rows[0] -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if state is none or state[1] is none -%}
+        true
+    {%- else -%}
+        (
+            {{ time_column }} > cast('{{ state[0] }}' as timestamp)
+            or landed_at > cast('{{ state[1] }}' as timestamptz)
+        )
+    {%- endif -%}
 {%- endmacro %}

@@ -22,11 +22,26 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Rows landed after the newest landed_at the table holds (every row when it is empty);
-    stg_x__tweets uses it too. -#}
-{% macro landed_since_last_run() -%}
-    (
-        landed_at > (select max(landed_at) from {{ this }})
-        or (select max(landed_at) from {{ this }}) is null
-    )
+{#- Rows landed after the newest landed_at the table keeps (every row when it keeps none);
+    stg_x__tweets uses it too. With `registry_dependent`, only rows built with the current
+    registry count, so a table the pre-hook is about to empty reads everything. The watermark
+    is read when the model is compiled, just before it runs, and written as a literal:
+    DuckDB then skips the Parquet files and row groups landed before it by their min/max,
+    which it cannot do for a subquery (it read all 20 million rows of the raw layer). -#}
+{% macro landed_since_last_run(registry_dependent=false) -%}
+    {%- set watermark = none -%}
+    {%- if execute and is_incremental() -%}
+        {%- set query -%}
+            select cast(max(landed_at) as varchar) from {{ this }}
+            {%- if registry_dependent %}
+            where registry_fingerprint = {{ registry_fingerprint() }}
+            {%- endif %}
+        {%- endset -%}
+        {%- set watermark = run_query(query).columns[0].values()[0] -%}
+    {%- endif -%}
+    {%- if watermark is none -%}
+        true
+    {%- else -%}
+        landed_at > cast('{{ watermark }}' as timestamptz)
+    {%- endif -%}
 {%- endmacro %}

@@ -29,12 +29,12 @@ posts as {{ not_materialized() }} (
 {% if is_incremental() %}
 new_posts as (
     select * from posts
-    where {{ landed_since_last_run() }}
+    where {{ landed_since_last_run(registry_dependent=true) }}
 ),
 
 inbound_to_recompute as (
     select inbound_tweet_id from inbound
-    where {{ landed_since_last_run() }}
+    where {{ landed_since_last_run(registry_dependent=true) }}
     union
     select inbound.inbound_tweet_id
     from inbound

@@ -18,7 +18,7 @@ with
 tweets as (
     select * from {{ ref('stg_x__tweets') }}
     {% if is_incremental() %}
-    where {{ landed_since_last_run() }}
+    where {{ landed_since_last_run(registry_dependent=true) }}
     {% endif %}
 ),
 

@@ -8,9 +8,9 @@
         unique_key='inbound_tweet_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="{{ reset_fact_when_settings_change(
-            settings_fingerprint(['response_window_hours'])) }}",
-        post_hook="{{ save_fact_build_state(settings_fingerprint(['response_window_hours']),
+        meta={'settings': {'vars': ['response_window_hours']}},
+        pre_hook="{{ reset_fact_when_settings_change() }}",
+        post_hook="{{ save_fact_build_state(
             [ref('int_inbound_replies'), ref('int_inbound_first_responses')]) }}",
     )
 }}

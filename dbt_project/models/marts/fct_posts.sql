@@ -6,12 +6,12 @@
         unique_key='tweet_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="{{ reset_fact_when_settings_change(settings_fingerprint(
-            ['caps_min_cased_letters', 'caps_min_upper_share', 'exclaim_min_count'],
-            with_pseudonym_key=true)) }}",
-        post_hook="{{ save_fact_build_state(settings_fingerprint(
-            ['caps_min_cased_letters', 'caps_min_upper_share', 'exclaim_min_count'],
-            with_pseudonym_key=true), [ref('int_posts_classified')]) }}",
+        meta={'settings': {
+            'vars': ['caps_min_cased_letters', 'caps_min_upper_share', 'exclaim_min_count'],
+            'pseudonym_key': true,
+        }},
+        pre_hook="{{ reset_fact_when_settings_change() }}",
+        post_hook="{{ save_fact_build_state([ref('int_posts_classified')]) }}",
     )
 }}
 -- One row per post (tweet authored by an official account) up to as_of, with its department
