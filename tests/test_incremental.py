@@ -102,9 +102,10 @@ THREE_DAYS_LATER = "2026-11-27T12:00:00Z"
 
 
 @pytest.fixture(scope="module")
-def landed_at_a_later_as_of(tmp_path_factory) -> tuple[Path, Path, Path]:
+def landed_at_a_later_as_of(tmp_path_factory) -> tuple[Path, Path, Path, dict[str, list]]:
     """Both deliveries landed and built incrementally up to LATER_AS_OF (the corpus, the
-    registry, the build copy's folder)."""
+    registry, the build copy's folder, and the first build's tables: a full build at
+    AS_OF)."""
     root = tmp_path_factory.mktemp("moving-as-of")
     registry = _write_corpus(root / "first")
     _second_delivery(root / "second")
@@ -116,11 +117,12 @@ def landed_at_a_later_as_of(tmp_path_factory) -> tuple[Path, Path, Path]:
         row_206 = con.execute("select is_late, first_response_tweet_id from "
                               "marts.fct_inbound_replies where inbound_tweet_id = '206'").fetchone()
     assert row_206 == (False, None)  # 403 is landed, but after AS_OF
+    full_at_as_of = _snapshot(warehouse)
     assert build_warehouse(root / "corpus", registry, warehouse, LATER_AS_OF) == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select is_pending from marts.fct_inbound_replies "
                            "where inbound_tweet_id = '203'").fetchone() == (True,)
-    return root / "corpus", registry, warehouse.parent / ".govpulse-build"
+    return root / "corpus", registry, warehouse.parent / ".govpulse-build", full_at_as_of
 
 
 @pytest.mark.parametrize("as_of, settings", [
@@ -131,15 +133,19 @@ def landed_at_a_later_as_of(tmp_path_factory) -> tuple[Path, Path, Path]:
 ], ids=["as_of moves on, nothing landed", "as_of moves back", "settings change"])
 def test_facts_follow_as_of_and_settings_without_new_data(tmp_path, landed_at_a_later_as_of,
                                                           as_of, settings):
-    corpus, registry, base_build = landed_at_a_later_as_of
+    corpus, registry, base_build, full_at_as_of = landed_at_a_later_as_of
     incremental = tmp_path / "incremental" / "govpulse.duckdb"
     shutil.copytree(base_build, incremental.parent / ".govpulse-build")
     assert build_warehouse(corpus, registry, incremental, as_of, *settings) == 0
-    full = tmp_path / "full" / "govpulse.duckdb"
-    assert build_warehouse(corpus, registry, full, as_of, *settings) == 0
+    if as_of == AS_OF and not settings:
+        expected = full_at_as_of
+    else:
+        full = tmp_path / "full" / "govpulse.duckdb"
+        assert build_warehouse(corpus, registry, full, as_of, *settings) == 0
+        expected = _snapshot(full)
 
     got = _snapshot(incremental)
-    assert got == _snapshot(full)
+    assert got == expected
     if as_of == THREE_DAYS_LATER and not settings:
         with duckdb.connect(str(incremental), read_only=True) as con:
             rows = dict(con.execute(
