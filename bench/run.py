@@ -431,6 +431,19 @@ def verdicts(result: dict) -> list[str]:
     return [f"{'PASS' if ok else 'FAIL'}  {name}" for name, ok in checks]
 
 
+def reference_ratios(result: dict) -> str:
+    """The incremental day against other bases than the target's (information, no verdict)."""
+    seconds = {row["stage"]: row["seconds"] for row in result["stages"]}
+    day = sum(seconds[f"incremental day: {part}"]
+              for part in ("landing", "Parquet export", "dbt build"))
+    full_run = seconds["landing (files -> raw)"] + seconds["raw -> Parquet export"] + \
+        seconds["dbt build --full-refresh"]
+    return (f"for reference, not a target: the incremental dbt build alone is "
+            f"{seconds['incremental day: dbt build'] / seconds['dbt build --full-refresh']:.0%} "
+            f"of the full dbt build; the whole day is {day / full_run:.0%} of a whole first run "
+            f"(landing + export + full dbt build)")
+
+
 def write_report(results: list[dict], path: Path) -> None:
     spark_scales = [str(result["scale"]) for result in results if result.get("spark")]
     spark_flag = f" --spark-scales {' '.join(spark_scales)}" if spark_scales else ""
@@ -456,7 +469,8 @@ def write_report(results: list[dict], path: Path) -> None:
         lines += ["", "| dashboard query | p50 ms | p95 ms |", "|---|---:|---:|"]
         lines += [f"| `{row['query']}` | {row['p50_ms']} | {row['p95_ms']} |"
                   for row in result["dashboard"]]
-        lines += ["", *[f"- {verdict}" for verdict in verdicts(result)], ""]
+        lines += ["", *[f"- {verdict}" for verdict in verdicts(result)],
+                  f"- ({reference_ratios(result)})", ""]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
     print(f"\nresults: {path}")

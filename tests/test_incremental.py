@@ -51,11 +51,12 @@ def _snapshot(warehouse: Path) -> dict[str, list]:
     with duckdb.connect(str(warehouse.parent / ".govpulse-build" / warehouse.name),
                         read_only=True) as con:
         marts["stg_x__tweets"] = con.execute(
-            "select * exclude (landed_at, source_file) from staging.stg_x__tweets order by all"
+            "select * exclude (landed_at, source_file, built_at) from staging.stg_x__tweets "
+            "order by all"
         ).fetchall()
         for model in INCREMENTAL_INTERMEDIATES:
-            marts[model] = con.execute(
-                f"select * exclude (landed_at) from intermediate.{model} order by all").fetchall()
+            marts[model] = con.execute(f"select * exclude (landed_at, built_at) "
+                                       f"from intermediate.{model} order by all").fetchall()
     return marts
 
 
@@ -189,3 +190,42 @@ def test_registry_change_rebuilds_the_incremental_layer(tmp_path):
     # WaterBoard's reply 303 to HealthDesk was between two accounts; now it is inbound
     assert "303" in inbound
     assert got["int_inbound_replies"] != before["int_inbound_replies"]
+
+
+def _test_passed_through(build: Path, test_name: str):
+    with duckdb.connect(str(build), read_only=True) as con:
+        return con.execute("select passed_through from intermediate.data_test_watermarks "
+                           "where data_test like ?", [f"test.govpulse.{test_name}.%"]).fetchone()
+
+
+def test_daily_build_tests_the_rows_written_since_each_test_last_passed(
+        tmp_path, landed_at_a_later_as_of):
+    """Two duplicates planted in the build copy: one in rows written after the tests last
+    passed (as if a failed run had left it), one in rows they already passed. A daily build
+    reads only the first: it fails, and keeps failing until the rows are rebuilt, because a
+    failed test's watermark stays where it was."""
+    corpus, registry, base_build, _ = landed_at_a_later_as_of
+    warehouse = tmp_path / "incremental" / "govpulse.duckdb"
+    shutil.copytree(base_build, warehouse.parent / ".govpulse-build")
+    build = warehouse.parent / ".govpulse-build" / warehouse.name
+    replies_test = "unique_int_inbound_replies_inbound_tweet_id"
+    posts_test = "unique_int_posts_classified_tweet_id"
+    before = _test_passed_through(build, replies_test)
+    assert before is not None and before == _test_passed_through(build, posts_test)
+    with duckdb.connect(str(build)) as con:
+        con.execute("update intermediate.int_inbound_replies set built_at = now()::timestamp "
+                    "where inbound_tweet_id = '203'")
+        con.execute("insert into intermediate.int_inbound_replies "
+                    "select * from intermediate.int_inbound_replies where inbound_tweet_id = '203'")
+        con.execute("insert into intermediate.int_posts_classified "
+                    "select * from intermediate.int_posts_classified where tweet_id = '101'")
+
+    assert build_warehouse(corpus, registry, warehouse, LATER_AS_OF) != 0
+    assert _test_passed_through(build, replies_test) == before
+    assert _test_passed_through(build, posts_test) > before  # passed: old rows not re-read
+    assert build_warehouse(corpus, registry, warehouse, LATER_AS_OF) != 0
+    assert not warehouse.exists()  # never published
+
+    # a full refresh rewrites every row, and so tests every row
+    assert build_warehouse(corpus, registry, warehouse, LATER_AS_OF, "--full-refresh") == 0
+    assert _test_passed_through(build, replies_test) > before

@@ -114,7 +114,8 @@ final as (
         response_at as first_response_at,
         match_kind as first_response_match,
         landed_at,
-        {{ registry_fingerprint() }} as registry_fingerprint
+        {{ registry_fingerprint() }} as registry_fingerprint,
+        {{ built_at() }} as built_at
     from ranked
     where response_rank = 1
 )

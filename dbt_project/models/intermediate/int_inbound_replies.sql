@@ -55,7 +55,8 @@ final as (
         conversation_id,
         created_at as inbound_created_at,
         landed_at,
-        {{ registry_fingerprint() }} as registry_fingerprint
+        {{ registry_fingerprint() }} as registry_fingerprint,
+        {{ built_at() }} as built_at
     from from_citizens
 )
 

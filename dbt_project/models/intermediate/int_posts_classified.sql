@@ -84,7 +84,8 @@ final as (
         cast(upper_letters as {{ dbt.type_bigint() }}) as upper_letters,
         cast(exclamation_marks as {{ dbt.type_bigint() }}) as exclamation_marks,
         landed_at,
-        {{ registry_fingerprint() }} as registry_fingerprint
+        {{ registry_fingerprint() }} as registry_fingerprint,
+        {{ built_at() }} as built_at
     from letters_counted
 )
 

@@ -35,7 +35,7 @@ final as (
         setting_name,
         setting_value,
         description,
-        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as built_at
+        {{ built_at() }} as built_at
     from settings
 )
 

@@ -103,7 +103,8 @@ final as (
         first_response_tweet_id,
         first_response_at,
         first_response_match,
-        response_minutes
+        response_minutes,
+        {{ built_at() }} as built_at
     from eligibility
 )
 

@@ -88,7 +88,8 @@ final as (
         engagements,
         is_caps,
         is_exclaim,
-        is_caps or is_exclaim as is_tone_flagged
+        is_caps or is_exclaim as is_tone_flagged,
+        {{ built_at() }} as built_at
     from with_pseudonyms
 )
 

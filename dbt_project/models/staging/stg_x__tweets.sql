@@ -107,7 +107,8 @@ candidates as (
     select * from categorised
     {% if is_incremental() %}
     union all
-    select * from {{ this }}
+    -- (incremental on DuckDB only: its `exclude`)
+    select * exclude (built_at) from {{ this }}
     where tweet_id in (select tweet_id from categorised)
     {% endif %}
 ),
@@ -142,7 +143,8 @@ final as (
         extraction_source,
         source_file,
         source_line,
-        landed_at
+        landed_at,
+        {{ built_at() }} as built_at
     from newest_fetch
     where fetch_rank = 1
 )
