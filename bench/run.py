@@ -5,8 +5,9 @@ each against the floor (DuckDB alone) and the usual alternative (pandas).
     python bench/run.py --scales 4 36 357     # about 0.1, 1 and 10 million
 
 Every stage reports wall time, peak RSS of the whole process tree, and throughput.
-Results go to bench/results/<date>-<scales>.md. Targets are printed PASS/FAIL; nothing
-here asserts (performance claims live here and in the README, not in tests).
+Results go to bench/results/<date>-<scales>.md (-2, -3... for a day's later runs). Targets
+are printed PASS/FAIL; nothing here asserts (performance claims live here and in the README,
+not in tests).
 """
 
 from __future__ import annotations
@@ -494,8 +495,17 @@ def main() -> None:
         print(f"\nscale {result['scale']} ({result['inbound_replies']:,} inbound replies):")
         for verdict in verdicts(result):
             print(f"  {verdict}")
-    label = "-".join(str(scale) for scale in args.scales)
-    write_report(results, REPO / "bench" / "results" / f"{datetime.now(UTC):%Y-%m-%d}-{label}.md")
+    label = f"{datetime.now(UTC):%Y-%m-%d}-{'-'.join(str(scale) for scale in args.scales)}"
+    write_report(results, new_results_path(REPO / "bench" / "results", label))
+
+
+def new_results_path(folder: Path, label: str) -> Path:
+    """<label>.md, or <label>-2.md, -3... when an earlier run of the day has it."""
+    path, run = folder / f"{label}.md", 1
+    while path.exists():
+        run += 1
+        path = folder / f"{label}-{run}.md"
+    return path
 
 
 if __name__ == "__main__":
