@@ -192,7 +192,7 @@ def test_registry_change_rebuilds_the_incremental_layer(tmp_path):
     assert got["int_inbound_replies"] != before["int_inbound_replies"]
 
 
-def _test_passed_through(build: Path, test_name: str):
+def _test_passed_through(build: Path, test_name: str) -> tuple | None:
     with duckdb.connect(str(build), read_only=True) as con:
         return con.execute("select passed_through from intermediate.data_test_watermarks "
                            "where data_test like ?", [f"test.govpulse.{test_name}.%"]).fetchone()

@@ -8,7 +8,8 @@
     the rows with a later built_at: those of this run and of any run in between whose test
     failed, did not run or was added since. A new test has no record and reads everything;
     so does every test on a full refresh (every row is rewritten) and every test of
-    `dbt test`, which checks whole tables. -#}
+    `dbt test`, which checks whole tables. Like the landed_at watermarks, this takes the
+    clock of the machine running dbt not to go back between runs. -#}
 
 {#- When each data test last passed (the start of its run). -#}
 {% macro data_test_watermarks() -%}
