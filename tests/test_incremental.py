@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from govpulse.incremental_schema import outdated_incremental_tables
 from tests.conftest import build_warehouse, marts_snapshot
 from tests.test_metrics_handcrafted import AS_OF, _write_corpus, tweet
 
@@ -213,8 +214,8 @@ def test_daily_build_tests_the_rows_written_since_each_test_last_passed(
     before = _test_passed_through(build, replies_test)
     assert before is not None and before == _test_passed_through(build, posts_test)
     with duckdb.connect(str(build)) as con:
-        con.execute("update intermediate.int_inbound_replies set built_at = now()::timestamp "
-                    "where inbound_tweet_id = '203'")
+        con.execute("update intermediate.int_inbound_replies set built_at = ? + interval 1 second "
+                    "where inbound_tweet_id = '203'", [before[0]])
         con.execute("insert into intermediate.int_inbound_replies "
                     "select * from intermediate.int_inbound_replies where inbound_tweet_id = '203'")
         con.execute("insert into intermediate.int_posts_classified "
@@ -226,6 +227,35 @@ def test_daily_build_tests_the_rows_written_since_each_test_last_passed(
     assert build_warehouse(corpus, registry, warehouse, LATER_AS_OF) != 0
     assert not warehouse.exists()  # never published
 
-    # a full refresh rewrites every row, and so tests every row
-    assert build_warehouse(corpus, registry, warehouse, LATER_AS_OF, "--full-refresh") == 0
+    # A table from an earlier govpulse, without a column its model now writes: the run
+    # rebuilds the incremental models whole, which rewrites, and so tests, every row.
+    with duckdb.connect(str(build)) as con:
+        con.execute("alter table intermediate.int_inbound_first_responses drop built_at")
+    assert build_warehouse(corpus, registry, warehouse, LATER_AS_OF) == 0
     assert _test_passed_through(build, replies_test) > before
+    with duckdb.connect(str(build), read_only=True) as con:
+        assert con.execute("select count(*) - count(distinct inbound_tweet_id) "
+                           "from intermediate.int_inbound_replies").fetchone() == (0,)
+
+
+def test_outdated_incremental_tables_are_those_whose_columns_differ():
+    manifest = {"nodes": {
+        "model.govpulse.kept": {"resource_type": "model", "schema": "staging", "alias": "kept",
+                                "config": {"materialized": "incremental"},
+                                "columns": {"id": {}, "built_at": {}}},
+        "model.govpulse.old": {"resource_type": "model", "schema": "staging", "alias": "old",
+                               "config": {"materialized": "incremental"},
+                               "columns": {"id": {}, "built_at": {}}},
+        "model.govpulse.new": {"resource_type": "model", "schema": "staging", "alias": "new",
+                               "config": {"materialized": "incremental"},
+                               "columns": {"id": {}}},
+        "model.govpulse.plain": {"resource_type": "model", "schema": "staging", "alias": "plain",
+                                 "config": {"materialized": "table"}, "columns": {"id": {}}},
+        "test.govpulse.unique_kept_id": {"resource_type": "test"},
+    }}
+    with duckdb.connect() as con:
+        con.execute("create schema staging")
+        con.execute("create table staging.kept (id varchar, BUILT_AT timestamp)")
+        con.execute("create table staging.old (id varchar)")
+        con.execute("create table staging.plain (id varchar, extra int)")
+        assert outdated_incremental_tables(con, manifest) == ["staging.old"]
