@@ -406,12 +406,16 @@ def bench_scale(scale: int, root: Path, repeats: int, pandas_caps: tuple[int, in
             "dashboard": queries}
 
 
+def incremental_day_seconds(seconds: dict[str, float]) -> float:
+    """The day's landing, export and incremental dbt build, from {stage: seconds}."""
+    return sum(seconds[f"incremental day: {part}"]
+               for part in ("landing", "Parquet export", "dbt build"))
+
+
 def verdicts(result: dict) -> list[str]:
     stage = {row["stage"]: row for row in result["stages"]}
     full = stage["dbt build --full-refresh"]["seconds"]
-    incremental = stage["incremental day: landing"]["seconds"] + \
-        stage["incremental day: Parquet export"]["seconds"] + \
-        stage["incremental day: dbt build"]["seconds"]
+    incremental = incremental_day_seconds({name: row["seconds"] for name, row in stage.items()})
     landing = stage["landing (files -> raw)"]["seconds"] + \
         stage["raw -> Parquet export"]["seconds"]
     floor_landing = stage["floor: DuckDB read_json"]["seconds"]
@@ -435,8 +439,7 @@ def verdicts(result: dict) -> list[str]:
 def reference_ratios(result: dict) -> str:
     """The incremental day against other bases than the target's (information, no verdict)."""
     seconds = {row["stage"]: row["seconds"] for row in result["stages"]}
-    day = sum(seconds[f"incremental day: {part}"]
-              for part in ("landing", "Parquet export", "dbt build"))
+    day = incremental_day_seconds(seconds)
     full_run = seconds["landing (files -> raw)"] + seconds["raw -> Parquet export"] + \
         seconds["dbt build --full-refresh"]
     return (f"for reference, not a target: the incremental dbt build alone is "
