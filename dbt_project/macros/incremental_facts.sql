@@ -85,9 +85,9 @@
 {#- On an incremental run, true for the rows to recompute: rows of an intermediate table
     landed after the last run's watermark, or whose `time_column` falls after the last run's
     as_of (less `lookback_hours`, when given); every row when the last run's state is not
-    usable (the pre-hook then empties the fact) or it read nothing landed. The state is read when the model is
-    compiled, just before it runs, and written as literals, which let DuckDB skip row
-    groups by their min/max (a subquery does not). -#}
+    usable (the pre-hook then empties the fact) or it read nothing landed. The state is read
+    when the model is compiled, just before it runs, and written as literals, which let
+    DuckDB skip row groups by their min/max (a subquery does not). -#}
 {% macro changed_since_last_build(time_column, lookback_hours=none) -%}
     {%- set state = none -%}
     {%- if execute and is_incremental() -%}
