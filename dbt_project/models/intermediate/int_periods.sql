@@ -35,22 +35,16 @@ trailing_windows as (
     {% endfor %}
 ),
 
-active_months as (
-    select distinct {{ month_label('created_at') }} as period from posts
-    union
-    select distinct {{ month_label('created_at') }} as period from inbound
-),
-
+-- the distinct month starts first, then their labels: one label per month, not one per row
 month_bounds as (
-    select
-        period,
-        cast(period || '-01 00:00:00' as timestamp) as period_start_at
-    from active_months
+    select distinct {{ dbt.date_trunc('month', 'created_at') }} as period_start_at from posts
+    union
+    select distinct {{ dbt.date_trunc('month', 'created_at') }} as period_start_at from inbound
 ),
 
 months as (
     select
-        period,
+        {{ month_label('period_start_at') }} as period,
         'month' as period_kind,
         period_start_at,
         {{ dbt.dateadd('month', 1, 'period_start_at') }} as period_end_at,
