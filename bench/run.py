@@ -13,7 +13,6 @@ not in tests).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -34,6 +33,7 @@ from extractors.files_source import load_files  # noqa: E402
 from extractors.landing import RawLanding, ensure_pseudonym_key, land_registry  # noqa: E402
 from extractors.raw_export import export_fetches, export_registry  # noqa: E402
 from extractors.registry import load_registry  # noqa: E402
+from govpulse.dbt_args import build_args, build_environment  # noqa: E402
 from govpulse.publish import publish  # noqa: E402
 from govpulse.settings import private_dir, raw_parquet_dir, spark_dir  # noqa: E402
 
@@ -139,15 +139,15 @@ def land_floor(corpus: Path, database: Path) -> int:
 
 def dbt_build(warehouse: Path, full_refresh: bool, as_of: datetime,
               target: str = "duckdb") -> int:
+    # as govpulse runs it: as_of from the environment, one target folder (so one parse of the
+    # project) kept from the full build to the next day's run
     env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
-               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    command = [str(Path(sys.executable).with_name("dbt")), "build", "--project-dir",
+               DBT_SEND_ANONYMOUS_USAGE_STATS="false", **build_environment(as_of))
+    command = [str(Path(sys.executable).with_name("dbt")),
+               *build_args(full_refresh=full_refresh), "--project-dir",
                str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
                "--target-path", str(warehouse.parent / f"dbt-target-{target}"), "--quiet",
-               "--target", target,
-               "--vars", json.dumps({"as_of": as_of.strftime("%Y-%m-%dT%H:%M:%SZ")})]
-    if full_refresh:
-        command.append("--full-refresh")
+               "--target", target]
     subprocess.run(command, env=env, check=True)
     if target == "spark":
         marts = spark_dir(warehouse) / "warehouse" / "marts.db" / "fct_inbound_replies"

@@ -1,4 +1,4 @@
-"""The arguments the pipeline passes to dbt: small, pure and unit-tested."""
+"""The arguments and environment the pipeline passes to dbt: small, pure and unit-tested."""
 
 from __future__ import annotations
 
@@ -7,19 +7,24 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from govpulse.settings import format_as_of
+from govpulse.settings import AS_OF_ENV, format_as_of
 
 
-def dbt_vars(as_of: datetime, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The vars of a build: ``as_of`` always explicit, plus any threshold/weight overrides."""
-    values: dict[str, Any] = dict(overrides or {})
-    values["as_of"] = format_as_of(as_of)
-    return values
-
-
-def build_args(as_of: datetime, overrides: Mapping[str, Any] | None = None,
+def build_args(overrides: Mapping[str, Any] | None = None,
                full_refresh: bool = False) -> list[str]:
-    args = ["build", "--vars", json.dumps(dbt_vars(as_of, overrides), sort_keys=True)]
+    """``dbt build`` with the threshold/weight overrides as vars (as_of is not one: see
+    ``build_environment``)."""
+    args = ["build"]
+    if overrides:
+        args += ["--vars", json.dumps(dict(overrides), sort_keys=True)]
     if full_refresh:
         args.append("--full-refresh")
     return args
+
+
+def build_environment(as_of: datetime) -> dict[str, str]:
+    """What a build reads from the environment: as_of, read by the ``as_of()`` macro when dbt
+    executes. Passed as a var, a new as_of every day would make dbt parse the whole project
+    again on every run (any change of ``--vars`` does); read from the environment at execution,
+    it leaves the saved parse valid (``govpulse/dbt_parse_state.py``)."""
+    return {AS_OF_ENV: format_as_of(as_of)}

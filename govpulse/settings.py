@@ -65,6 +65,11 @@ def spark_dir(warehouse: Path) -> Path:
     return warehouse.parent / BUILD_DIR_NAME / f"{warehouse.stem}_spark"
 
 
+def dbt_parse_state_path(warehouse: Path, target: str) -> Path:
+    """dbt's parse of the project for ``target``, kept between runs (dbt_parse_state.py)."""
+    return warehouse.parent / BUILD_DIR_NAME / f"{warehouse.stem}_dbt_{target}_parse.msgpack"
+
+
 def parse_as_of(value: str | None) -> datetime:
     """Parse an ISO-8601 ``as_of``; naive values are taken as UTC. ``None`` means now."""
     if value is None or not value.strip():

@@ -1,8 +1,14 @@
 {#- The rules of METRICS.md that several models share, written once. -#}
 
-{#- The moment figures are computed for, as a UTC timestamp: var('as_of'), or the run's start. -#}
+{#- The moment figures are computed for, as a UTC timestamp: var('as_of'), else the environment's
+    GOVPULSE_AS_OF (how govpulse passes it), else the run's start. The environment is read only
+    when dbt executes, never while it parses: a daily run's new as_of then leaves dbt's saved
+    parse valid, whereas any change of --vars makes dbt parse the whole project again. -#}
 {% macro as_of() -%}
     {%- set value = var('as_of') -%}
+    {%- if (value is none or (value | string | trim) == '') and execute -%}
+        {%- set value = env_var('GOVPULSE_AS_OF', '') -%}
+    {%- endif -%}
     {%- if value is none or (value | string | trim) == '' -%}
         {%- set value = run_started_at.strftime('%Y-%m-%dT%H:%M:%S+00:00') -%}
     {%- endif -%}

@@ -1,16 +1,21 @@
 """The dbt project as assets: one integration point; sources ``raw.*`` match the raw assets."""
 
 import json
+import os
+import secrets
 import shutil
 from datetime import UTC, datetime
+from pathlib import Path
+from unittest import mock
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
-from govpulse.dbt_args import build_args
+from govpulse.dbt_args import build_args, build_environment
+from govpulse.dbt_parse_state import keep_parse_state, restore_parse_state
 from govpulse.incremental_schema import outdated_incremental_tables
-from govpulse.settings import format_as_of, parse_as_of
+from govpulse.settings import dbt_parse_state_path, format_as_of, parse_as_of
 from orchestration.defs.raw_assets import DUCKDB_POOL
 from orchestration.defs.resources import PipelineSettings
 from orchestration.project import dbt_project
@@ -41,8 +46,18 @@ def govpulse_dbt_models(
                 f"{', '.join(outdated)}: built by an earlier govpulse, with other columns than "
                 "the models now write; rebuilding the incremental models whole (--full-refresh)")
             full_refresh = True
-    invocation = dbt.cli(build_args(as_of, overrides, full_refresh=full_refresh),
-                         context=context)
-    yield from invocation.stream()
-    # each invocation writes its own target/ folder; a failed one is kept for inspection
-    shutil.rmtree(invocation.target_path, ignore_errors=True)
+    # each invocation gets its own target/ folder, which starts with the last run's parse
+    target_path = Path(dbt.project_dir) / "target" / (
+        f"{context.op_execution_context.op.name}-{context.run_id[:7]}-{secrets.token_hex(4)}")
+    kept_parse = dbt_parse_state_path(Path(pipeline.warehouse), pipeline.dbt_target)
+    restore_parse_state(kept_parse, target_path)
+    try:
+        # dagster-dbt hands dbt a copy of this process's environment as cli() starts it
+        with mock.patch.dict(os.environ, build_environment(as_of)):
+            invocation = dbt.cli(build_args(overrides, full_refresh=full_refresh),
+                                 context=context, target_path=target_path)
+        yield from invocation.stream()
+    finally:
+        keep_parse_state(target_path, kept_parse)
+    # a failed invocation's folder is kept for inspection
+    shutil.rmtree(target_path, ignore_errors=True)
