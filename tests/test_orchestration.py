@@ -193,3 +193,33 @@ def test_webserver_serves_the_asset_graph(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_dbt_resource_skips_the_start_up_work_govpulse_does_not_use(monkeypatch):
+    """DbtCli overrides two private methods of the pinned dagster-dbt: if an upgrade renames
+    them, this fails instead of the overrides silently doing nothing."""
+    from importlib.metadata import version as installed_version
+
+    import dagster_dbt.core.resource as dagster_dbt_resource
+    from dagster_dbt import DbtCliResource
+    from packaging import version
+
+    from orchestration.defs.resources import DbtCli
+    from orchestration.project import dbt_project, ensure_dbt_on_path
+
+    assert "_cli_version" in vars(DbtCliResource)
+    assert "_initialize_dbt_core_adapter" in vars(DbtCliResource)
+
+    def no_subprocess(*args, **kwargs):
+        raise AssertionError(f"dagster-dbt started {args}")
+
+    monkeypatch.setattr(dagster_dbt_resource, "check_output", no_subprocess)
+    ensure_dbt_on_path()
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    dbt = DbtCli(project_dir=dbt_project)
+    assert dbt._cli_version == version.parse(installed_version("dbt-core"))
+    assert dbt._initialize_dbt_core_adapter(["build"]) is None
+    # a dbt elsewhere on PATH is asked its version, as dagster-dbt does
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(AssertionError, match="--version"):
+        _ = DbtCli(project_dir=dbt_project, dbt_executable="/usr/bin/true")._cli_version
