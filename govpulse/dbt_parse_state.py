@@ -3,7 +3,7 @@
 
 dbt saves its parse in ``<target path>/partial_parse.msgpack`` and, when the next invocation
 finds it there with the same project files, vars and profile, parses only what changed
-(about 2.5 s saved per run on this project). Each Dagster run gets its own target folder, and
+(about 2 s saved per run on this project). Each Dagster run gets its own target folder, and
 the profile includes the warehouse's path, so the parse is kept per warehouse and dbt target:
 restored into the invocation's folder before dbt starts, kept again after it ends. dbt
 itself decides whether the restored parse is still valid (another dbt version, changed files

@@ -128,6 +128,10 @@ class Settings:
             except ValueError:
                 raise SettingsError(f"{DBT_VARS_ENV} must be a JSON object such as "
                                     '{"response_window_hours": 24}') from None
+            if "as_of" in json.loads(dbt_vars):
+                # every asset of a run computes for the one as_of the pipeline passes to dbt
+                raise SettingsError(f"{DBT_VARS_ENV} (or --var) sets as_of: set {AS_OF_ENV} (or "
+                                    "`govpulse run --as-of`) instead")
         try:
             lookback = float(env.get(X_LOOKBACK_ENV) or 2)
         except ValueError:

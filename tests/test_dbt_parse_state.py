@@ -18,7 +18,7 @@ import pytest
 
 from govpulse.dbt_args import build_args, build_environment
 from govpulse.dbt_parse_state import PARTIAL_PARSE_FILE, keep_parse_state, restore_parse_state
-from govpulse.settings import dbt_parse_state_path
+from govpulse.settings import Settings, SettingsError, dbt_parse_state_path
 
 DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
 
@@ -31,6 +31,10 @@ def test_build_args_carry_overrides_only_and_as_of_goes_to_the_environment():
         "--full-refresh"]
     as_of = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)
     assert build_environment(as_of) == {"GOVPULSE_AS_OF": "2026-11-26T06:00:00Z"}
+    # so as_of is not a var the pipeline's overrides may set
+    with pytest.raises(SettingsError,
+                       match=r"GOVPULSE_DBT_VARS \(or --var\) sets as_of: set GOVPULSE_AS_OF"):
+        Settings.from_env({"GOVPULSE_DBT_VARS": '{"as_of": "2026-11-26T06:00:00Z"}'})
 
 
 def test_parse_state_is_restored_and_kept_whole(tmp_path):

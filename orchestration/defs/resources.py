@@ -52,7 +52,7 @@ class XApiResource(dg.ConfigurableResource):
 
 
 class DbtCli(DbtCliResource):
-    """dagster-dbt's dbt CLI resource, without two start-up costs (about 4.5 s per run) that
+    """dagster-dbt's dbt CLI resource, without two start-up costs (about 3 s per run) that
     buy govpulse nothing. dagster-dbt 0.29 runs `dbt --version` to learn which dbt it will
     start, and loads dbt's project, profile, adapter and macros into this process for
     `fetch_row_counts()`/`fetch_column_metadata()`, which govpulse does not call. Both are
