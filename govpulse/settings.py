@@ -123,12 +123,13 @@ class Settings:
         dbt_vars = env.get(DBT_VARS_ENV) or None
         if dbt_vars:
             try:
-                if not isinstance(json.loads(dbt_vars), dict):
-                    raise ValueError
+                overrides = json.loads(dbt_vars)
             except ValueError:
+                overrides = None
+            if not isinstance(overrides, dict):
                 raise SettingsError(f"{DBT_VARS_ENV} must be a JSON object such as "
-                                    '{"response_window_hours": 24}') from None
-            if "as_of" in json.loads(dbt_vars):
+                                    '{"response_window_hours": 24}')
+            if "as_of" in overrides:
                 # every asset of a run computes for the one as_of the pipeline passes to dbt
                 raise SettingsError(f"{DBT_VARS_ENV} (or --var) sets as_of: set {AS_OF_ENV} (or "
                                     "`govpulse run --as-of`) instead")
