@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -37,6 +39,20 @@ def marts_snapshot(warehouse: Path, names: tuple[str, ...] = COMPARED_MARTS) -> 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return {name: con.execute(f"select {WITHOUT_BUILD_TIME} from marts.{name} order by all"
                                   ).fetchall() for name in names}
+
+
+DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
+
+
+def run_dbt(*args: str, warehouse: Path, target_path: Path,
+            **environ: str) -> subprocess.CompletedProcess[str]:
+    """This Python's dbt on the project, for ``warehouse``, its artifacts in ``target_path``."""
+    env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
+               DBT_SEND_ANONYMOUS_USAGE_STATS="false", **environ)
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), *args, "--profiles-dir", str(DBT_PROJECT),
+         "--project-dir", str(DBT_PROJECT), "--target-path", str(target_path)],
+        env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
 def free_port() -> int:

@@ -3,27 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.e2e
+from tests.conftest import run_dbt
 
-DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
+pytestmark = pytest.mark.e2e
 
 
 def test_docs_generate_and_every_column_is_described(demo_warehouse, tmp_path):
-    env = dict(os.environ, GOVPULSE_WAREHOUSE=str(demo_warehouse),
-               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    dbt = Path(sys.executable).with_name("dbt")
-    result = subprocess.run(
-        [str(dbt), "docs", "generate", "--profiles-dir", str(DBT_PROJECT), "--project-dir",
-         str(DBT_PROJECT), "--target-path", str(tmp_path), "--vars",
-         '{"as_of": "2026-11-25T06:00:00Z"}'],
-        env=env, capture_output=True, text=True, timeout=300, check=False)
+    result = run_dbt("docs", "generate", "--vars", '{"as_of": "2026-11-25T06:00:00Z"}',
+                     warehouse=demo_warehouse, target_path=tmp_path)
     assert result.returncode == 0, result.stdout[-2000:]
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     catalog = json.loads((tmp_path / "catalog.json").read_text())

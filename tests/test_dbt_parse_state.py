@@ -8,9 +8,6 @@ the next day's run starts from it instead of parsing the whole project again.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,8 +16,7 @@ import pytest
 from govpulse.dbt_args import build_args, build_environment
 from govpulse.dbt_parse_state import PARTIAL_PARSE_FILE, keep_parse_state, restore_parse_state
 from govpulse.settings import Settings, SettingsError, dbt_parse_state_path
-
-DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
+from tests.conftest import run_dbt
 
 
 def test_build_args_carry_overrides_only_and_as_of_goes_to_the_environment():
@@ -57,13 +53,8 @@ def test_parse_state_is_restored_and_kept_whole(tmp_path):
 
 
 def _dbt_events(target_path: Path, warehouse: Path, as_of: str) -> list[str]:
-    env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse), GOVPULSE_AS_OF=as_of,
-               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "parse", "--profiles-dir", str(DBT_PROJECT),
-         "--project-dir", str(DBT_PROJECT), "--target-path", str(target_path), "--target",
-         "duckdb", "--log-format", "json", "--log-level", "debug"],
-        env=env, capture_output=True, text=True, timeout=300, check=False)
+    result = run_dbt("parse", "--target", "duckdb", "--log-format", "json", "--log-level",
+                     "debug", warehouse=warehouse, target_path=target_path, GOVPULSE_AS_OF=as_of)
     assert result.returncode == 0, result.stdout[-2000:]
     return [json.loads(line)["info"]["name"] for line in result.stdout.splitlines()
             if line.startswith("{")]

@@ -27,7 +27,11 @@ class DbtBuildConfig(dg.Config):
     full_refresh: bool = False
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=DUCKDB_POOL)
+# read once: the asset specs below and each run's schema check both use it
+MANIFEST = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+
+
+@dbt_assets(manifest=MANIFEST, project=dbt_project, pool=DUCKDB_POOL)
 def govpulse_dbt_models(
     context: dg.AssetExecutionContext, config: DbtBuildConfig, dbt: DbtCliResource,
     pipeline: PipelineSettings, warehouse: DuckDBResource,
@@ -38,9 +42,8 @@ def govpulse_dbt_models(
     overrides = json.loads(pipeline.dbt_vars) if pipeline.dbt_vars else None
     full_refresh = config.full_refresh or pipeline.full_refresh
     if not full_refresh and pipeline.dbt_target == "duckdb":
-        manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
         with warehouse.get_connection() as con:
-            outdated = outdated_incremental_tables(con, manifest)
+            outdated = outdated_incremental_tables(con, MANIFEST)
         if outdated:
             context.log.warning(
                 f"{', '.join(outdated)}: built by an earlier govpulse, with other columns than "
