@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import duckdb
@@ -107,15 +106,22 @@ def test_readers_never_fail_nor_see_a_half_built_warehouse(demo_corpus, tmp_path
     assert len(result["as_ofs"]) >= 2  # the readers saw several publishes go by
 
 
+# Lines a run prints on its way to publishing, in order.
+KILL_POINTS = (
+    "raw_tweets_and_users - read ",
+    "START sql incremental model staging.stg_x__tweets",
+    "START sql table model marts.department_scorecard",
+    "Finished dbt command",
+)
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_a_killed_run_leaves_the_published_warehouse_and_the_next_run_completes(
-        demo_corpus, tmp_path):
-    reference = tmp_path / "reference" / "govpulse.duckdb"
-    assert build_warehouse(demo_corpus.out_dir, demo_corpus.registry, reference,
-                           "2026-11-25T06:00:00Z") == 0
+        demo_corpus, demo_warehouse, tmp_path):
+    reference = demo_warehouse  # the same corpus, built once as of 2026-11-25T06:00:00Z
     warehouse = tmp_path / "killed" / "govpulse.duckdb"
     assert build_warehouse(demo_corpus.out_dir, demo_corpus.registry, warehouse,
                            "2026-11-20T06:00:00Z") == 0
@@ -124,21 +130,24 @@ def test_a_killed_run_leaves_the_published_warehouse_and_the_next_run_completes(
                str(demo_corpus.registry), "--source", "files", "--input",
                str(demo_corpus.out_dir), "--warehouse", str(warehouse),
                "--as-of", "2026-11-25T06:00:00Z"]
-    env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false", PYTHONUNBUFFERED="1")
     env.pop("DAGSTER_HOME", None)
-    # on this machine a demo run lands raw data at 3-5 s, runs dbt from 5 s to about 15 s and
-    # publishes just after: kill it while landing, early in dbt and late in dbt
-    for delay in (4.0, 8.0, 13.0):
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=True)
-        time.sleep(delay)
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)  # the CLI and the dbt it started
+    # killed when its output shows it at each step before the publish, whatever the machine's
+    # speed: landing, the start of dbt, dbt writing the last marts, dbt finished
+    for step in KILL_POINTS:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True,
+                                   start_new_session=True)
+        seen = []
+        for line in process.stdout:
+            seen.append(line)
+            if step in line:
+                os.killpg(process.pid, signal.SIGKILL)  # the CLI and the dbt it started
+                break
         process.wait(timeout=30)
-        if _digest(warehouse) != published_before:
-            # published before the kill landed (a slower or faster machine): then whole
-            assert marts_snapshot(warehouse) == marts_snapshot(reference), f"kill at {delay}"
-            break  # nothing more to test at later points
+        process.stdout.close()
+        assert process.returncode == -signal.SIGKILL, f"{step!r} not seen:\n{''.join(seen)}"
+        assert _digest(warehouse) == published_before, f"killed at {step!r}"
     assert build_warehouse(demo_corpus.out_dir, demo_corpus.registry, warehouse,
                            "2026-11-25T06:00:00Z") == 0
     assert marts_snapshot(warehouse) == marts_snapshot(reference)
