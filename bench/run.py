@@ -13,6 +13,7 @@ not in tests).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -33,9 +34,10 @@ from extractors.files_source import load_files  # noqa: E402
 from extractors.landing import RawLanding, ensure_pseudonym_key, land_registry  # noqa: E402
 from extractors.raw_export import export_fetches, export_registry  # noqa: E402
 from extractors.registry import load_registry  # noqa: E402
+from govpulse import dbt_unit_tests  # noqa: E402
 from govpulse.dbt_args import build_args, build_environment  # noqa: E402
 from govpulse.publish import publish  # noqa: E402
-from govpulse.settings import private_dir, raw_parquet_dir, spark_dir  # noqa: E402
+from govpulse.settings import dbt_state_path, private_dir, raw_parquet_dir, spark_dir  # noqa: E402
 
 # A new corpus ends at today's midnight (UTC); a cached one keeps the as_of it was made for
 # (in AS_OF_FILE), so every stage measures the figures of the corpus's own last day.
@@ -140,15 +142,24 @@ def land_floor(corpus: Path, database: Path) -> int:
 def dbt_build(warehouse: Path, full_refresh: bool, as_of: datetime,
               target: str = "duckdb") -> int:
     # as govpulse runs it: as_of from the environment, one target folder (so one parse of the
-    # project) kept from the full build to the next day's run
+    # project) kept from the full build to the next day's run, unit tests left out when they
+    # passed with the same project and versions (so in the next day's run)
     env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false", **build_environment(as_of))
+    project = REPO / "dbt_project"
+    target_path = warehouse.parent / f"dbt-target-{target}"
+    unit_tests_state = dbt_state_path(warehouse, target, "unit_tests.json")
+    fingerprint = dbt_unit_tests.fingerprint(project, target, None)
+    without_unit_tests = not full_refresh and bool(
+        dbt_unit_tests.passed_at(unit_tests_state, fingerprint))
     command = [str(Path(sys.executable).with_name("dbt")),
-               *build_args(full_refresh=full_refresh), "--project-dir",
-               str(REPO / "dbt_project"), "--profiles-dir", str(REPO / "dbt_project"),
-               "--target-path", str(warehouse.parent / f"dbt-target-{target}"), "--quiet",
-               "--target", target]
+               *build_args(full_refresh=full_refresh, without_unit_tests=without_unit_tests),
+               "--project-dir", str(project), "--profiles-dir", str(project),
+               "--target-path", str(target_path), "--quiet", "--target", target]
     subprocess.run(command, env=env, check=True)
+    manifest = json.loads((target_path / "manifest.json").read_text(encoding="utf-8"))
+    dbt_unit_tests.record_passed(unit_tests_state, fingerprint, target_path / "run_results.json",
+                                 manifest["unit_tests"])
     if target == "spark":
         marts = spark_dir(warehouse) / "warehouse" / "marts.db" / "fct_inbound_replies"
         with duckdb.connect() as con:

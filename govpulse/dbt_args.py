@@ -10,15 +10,18 @@ from typing import Any
 from govpulse.settings import AS_OF_ENV, format_as_of
 
 
-def build_args(overrides: Mapping[str, Any] | None = None,
-               full_refresh: bool = False) -> list[str]:
+def build_args(overrides: Mapping[str, Any] | None = None, full_refresh: bool = False,
+               without_unit_tests: bool = False) -> list[str]:
     """``dbt build`` with the threshold/weight overrides as vars (as_of is not one: see
-    ``build_environment``)."""
+    ``build_environment``); ``without_unit_tests`` when they passed with the same project and
+    versions (``govpulse/dbt_unit_tests.py``)."""
     args = ["build"]
     if overrides:
         args += ["--vars", json.dumps(dict(overrides), sort_keys=True)]
     if full_refresh:
         args.append("--full-refresh")
+    if without_unit_tests:
+        args += ["--exclude-resource-type", "unit_test"]
     return args
 
 

@@ -1,5 +1,5 @@
 """dbt's parse of the project, kept between runs beside the build copy
-(``govpulse.settings.dbt_parse_state_path``).
+(``govpulse.settings.dbt_state_path``, ``parse.msgpack``).
 
 dbt saves its parse in ``<target path>/partial_parse.msgpack`` and, when the next invocation
 finds it there with the same project files, vars and profile, parses only what changed

@@ -65,9 +65,11 @@ def spark_dir(warehouse: Path) -> Path:
     return warehouse.parent / BUILD_DIR_NAME / f"{warehouse.stem}_spark"
 
 
-def dbt_parse_state_path(warehouse: Path, target: str) -> Path:
-    """dbt's parse of the project for ``target``, kept between runs (dbt_parse_state.py)."""
-    return warehouse.parent / BUILD_DIR_NAME / f"{warehouse.stem}_dbt_{target}_parse.msgpack"
+def dbt_state_path(warehouse: Path, target: str, name: str) -> Path:
+    """What govpulse keeps of dbt's runs on ``warehouse`` for ``target`` between runs, beside
+    the build copy: ``parse.msgpack`` (dbt_parse_state.py), ``unit_tests.json``
+    (dbt_unit_tests.py)."""
+    return warehouse.parent / BUILD_DIR_NAME / f"{warehouse.stem}_dbt_{target}_{name}"
 
 
 def parse_as_of(value: str | None) -> datetime:

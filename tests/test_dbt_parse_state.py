@@ -15,7 +15,7 @@ import pytest
 
 from govpulse.dbt_args import build_args, build_environment
 from govpulse.dbt_parse_state import PARTIAL_PARSE_FILE, keep_parse_state, restore_parse_state
-from govpulse.settings import Settings, SettingsError, dbt_parse_state_path
+from govpulse.settings import Settings, SettingsError, dbt_state_path
 from tests.conftest import run_dbt
 
 
@@ -34,7 +34,7 @@ def test_build_args_carry_overrides_only_and_as_of_goes_to_the_environment():
 
 
 def test_parse_state_is_restored_and_kept_whole(tmp_path):
-    kept = dbt_parse_state_path(tmp_path / "govpulse.duckdb", "duckdb")
+    kept = dbt_state_path(tmp_path / "govpulse.duckdb", "duckdb", "parse.msgpack")
     assert kept == tmp_path / ".govpulse-build" / "govpulse_dbt_duckdb_parse.msgpack"
     first, second = tmp_path / "target-1", tmp_path / "target-2"
     assert restore_parse_state(kept, first) is False  # nothing kept yet
@@ -62,7 +62,7 @@ def _dbt_events(target_path: Path, warehouse: Path, as_of: str) -> list[str]:
 
 @pytest.mark.e2e
 def test_a_run_keeps_a_parse_that_a_later_as_of_reuses(demo_warehouse, tmp_path):
-    kept = dbt_parse_state_path(demo_warehouse, "duckdb")
+    kept = dbt_state_path(demo_warehouse, "duckdb", "parse.msgpack")
     assert kept.is_file()  # the fixture's `govpulse run` kept it
     assert restore_parse_state(kept, tmp_path / "next-day")
     events = _dbt_events(tmp_path / "next-day", demo_warehouse, "2026-11-26T06:00:00Z")

@@ -17,6 +17,7 @@ import duckdb
 import pytest
 
 from govpulse.incremental_schema import outdated_incremental_tables
+from govpulse.settings import dbt_state_path
 from tests.conftest import build_warehouse, marts_snapshot
 from tests.test_metrics_handcrafted import AS_OF, _write_corpus, tweet
 
@@ -61,19 +62,30 @@ def _snapshot(warehouse: Path) -> dict[str, list]:
     return marts
 
 
+def _unit_tests_passed_at(warehouse: Path) -> str:
+    state = dbt_state_path(warehouse, "duckdb", "unit_tests.json")
+    return json.loads(state.read_text(encoding="utf-8"))["passed_at"]
+
+
 INCREMENTAL_INTERMEDIATES = ("int_posts_classified", "int_inbound_replies",
                              "int_inbound_first_responses")
 LATER_AS_OF = "2026-11-26T09:00:00Z"
 
 
 @pytest.mark.parametrize("second_as_of", [AS_OF, LATER_AS_OF], ids=["same as_of", "a day later"])
-def test_incremental_equals_full_refresh(tmp_path, second_as_of):
+def test_incremental_equals_full_refresh(tmp_path, second_as_of, capsys):
     registry = _write_corpus(tmp_path / "first")
     _second_delivery(tmp_path / "second")
 
     incremental = tmp_path / "incremental" / "govpulse.duckdb"
     assert build_warehouse(tmp_path / "first", registry, incremental, AS_OF) == 0
+    unit_tests_passed = _unit_tests_passed_at(incremental)
+    assert unit_tests_passed  # the first build ran dbt's unit tests, and they passed
+    assert "dbt unit tests left out" not in capsys.readouterr().err
     assert build_warehouse(tmp_path / "second", registry, incremental, second_as_of) == 0
+    # the next run left them out (nothing they check changed), and said so
+    assert _unit_tests_passed_at(incremental) == unit_tests_passed
+    assert "dbt unit tests left out: they passed at " in capsys.readouterr().err
 
     together = tmp_path / "together"
     shutil.copytree(tmp_path / "first", together / "first")
@@ -85,6 +97,9 @@ def test_incremental_equals_full_refresh(tmp_path, second_as_of):
     shutil.copytree(incremental.parent / ".govpulse-build", refreshed.parent / ".govpulse-build")
     assert build_warehouse(tmp_path / "second", registry, refreshed, second_as_of,
                            "--full-refresh") == 0
+    # a full refresh runs the unit tests whatever was kept (and keeps when they passed again)
+    assert _unit_tests_passed_at(refreshed) != unit_tests_passed
+    assert "dbt unit tests left out" not in capsys.readouterr().err
 
     # (source_file differs: the combined build reads first/ and second/ subfolders)
     got = _snapshot(incremental)

@@ -12,10 +12,11 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
+from govpulse import dbt_unit_tests
 from govpulse.dbt_args import build_args, build_environment
 from govpulse.dbt_parse_state import keep_parse_state, restore_parse_state
 from govpulse.incremental_schema import outdated_incremental_tables
-from govpulse.settings import dbt_parse_state_path, format_as_of, parse_as_of
+from govpulse.settings import dbt_state_path, format_as_of, parse_as_of
 from orchestration.defs.raw_assets import DUCKDB_POOL
 from orchestration.defs.resources import PipelineSettings
 from orchestration.project import dbt_project
@@ -49,17 +50,28 @@ def govpulse_dbt_models(
                 f"{', '.join(outdated)}: built by an earlier govpulse, with other columns than "
                 "the models now write; rebuilding the incremental models whole (--full-refresh)")
             full_refresh = True
+    warehouse_path = Path(pipeline.warehouse)
+    unit_tests_state = dbt_state_path(warehouse_path, pipeline.dbt_target, "unit_tests.json")
+    project = dbt_unit_tests.fingerprint(Path(dbt.project_dir), pipeline.dbt_target, overrides)
+    unit_tests_passed_at = None if full_refresh else dbt_unit_tests.passed_at(unit_tests_state,
+                                                                               project)
+    if unit_tests_passed_at:
+        context.log.info(f"dbt unit tests left out: they passed at {unit_tests_passed_at} with "
+                         "the same project files, vars and dbt/DuckDB versions")
     # each invocation gets its own target/ folder, which starts with the last run's parse
     target_path = Path(dbt.project_dir) / "target" / (
         f"{context.op_execution_context.op.name}-{context.run_id[:7]}-{secrets.token_hex(4)}")
-    kept_parse = dbt_parse_state_path(Path(pipeline.warehouse), pipeline.dbt_target)
+    kept_parse = dbt_state_path(warehouse_path, pipeline.dbt_target, "parse.msgpack")
     restore_parse_state(kept_parse, target_path)
     try:
         # dagster-dbt hands dbt a copy of this process's environment as cli() starts it
         with mock.patch.dict(os.environ, build_environment(as_of)):
-            invocation = dbt.cli(build_args(overrides, full_refresh=full_refresh),
+            invocation = dbt.cli(build_args(overrides, full_refresh=full_refresh,
+                                            without_unit_tests=bool(unit_tests_passed_at)),
                                  context=context, target_path=target_path)
         yield from invocation.stream()
+        dbt_unit_tests.record_passed(unit_tests_state, project, target_path / "run_results.json",
+                                     MANIFEST["unit_tests"])
     finally:
         keep_parse_state(target_path, kept_parse)
     # a failed invocation's folder is kept for inspection
