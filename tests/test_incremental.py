@@ -18,7 +18,7 @@ import pytest
 
 from govpulse.incremental_schema import outdated_incremental_tables
 from govpulse.settings import dbt_state_path
-from tests.conftest import build_warehouse, marts_snapshot
+from tests.conftest import build_warehouse, marts_snapshot, run_dbt
 from tests.test_metrics_handcrafted import AS_OF, _write_corpus, tweet
 
 pytestmark = pytest.mark.e2e
@@ -206,6 +206,40 @@ def test_registry_change_rebuilds_the_incremental_layer(tmp_path):
     # WaterBoard's reply 303 to HealthDesk was between two accounts; now it is inbound
     assert "303" in inbound
     assert got["int_inbound_replies"] != before["int_inbound_replies"]
+
+
+def test_the_intermediate_layer_reads_on_from_where_its_inputs_were(tmp_path):
+    """A delivery with no citizen reply in it (an official post only): int_inbound_replies
+    keeps nothing of it, yet its watermark moves past it, so the next run does not read it
+    again, though the newest landed_at of its own rows stays behind."""
+    registry = _write_corpus(tmp_path / "first")
+    (tmp_path / "second").mkdir()
+    post = tweet("400", "11", "2026-11-25T07:00:00.000Z", "Camp reopens Friday")
+    (tmp_path / "second" / "posts.jsonl").write_text(
+        json.dumps({"data": [post], "meta": {}}) + "\n", encoding="utf-8")
+    warehouse = tmp_path / "incremental" / "govpulse.duckdb"
+    assert build_warehouse(tmp_path / "first", registry, warehouse, AS_OF) == 0
+    assert build_warehouse(tmp_path / "second", registry, warehouse, AS_OF) == 0
+
+    build = warehouse.parent / ".govpulse-build" / warehouse.name
+    with duckdb.connect(str(build), read_only=True) as con:
+        newest, newest_text = con.execute("select max(landed_at), cast(max(landed_at) as varchar) "
+                                          "from staging.stg_x__tweets").fetchone()
+        own = con.execute("select max(landed_at), any_value(registry_fingerprint) "
+                          "from intermediate.int_inbound_replies").fetchone()
+        kept = {model: (through, fingerprint) for model, fingerprint, through in con.execute(
+            "select * from intermediate.landed_watermarks").fetchall()}
+    assert own[0] < newest
+    assert kept == {model: (newest, own[1]) for model in INCREMENTAL_INTERMEDIATES}
+    # and the next run's models read from there
+    compiled = tmp_path / "target"
+    result = run_dbt("compile", "--target", "duckdb", "--select", *INCREMENTAL_INTERMEDIATES,
+                     warehouse=warehouse, target_path=compiled, GOVPULSE_AS_OF=AS_OF)
+    assert result.returncode == 0, result.stdout[-2000:]
+    for model in INCREMENTAL_INTERMEDIATES:
+        sql = (compiled / "compiled" / "govpulse" / "models" / "intermediate" / f"{model}.sql"
+               ).read_text(encoding="utf-8")
+        assert f"landed_at > cast('{newest_text}' as timestamptz)" in sql, model
 
 
 def _test_passed_through(build: Path, test_name: str) -> tuple | None:

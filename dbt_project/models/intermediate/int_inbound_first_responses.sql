@@ -7,6 +7,7 @@
         incremental_strategy='delete+insert',
         on_schema_change='fail',
         pre_hook="{{ reset_when_registry_changes() }}",
+        post_hook="{{ save_landed_watermark([ref('int_inbound_replies'), ref('int_posts_classified')]) }}",
     )
 }}
 -- The first response to each inbound reply r (author c, conversation k, sent to account a):
@@ -56,39 +57,50 @@ scoped_inbound as (
     inner join inbound_to_recompute
         on inbound.inbound_tweet_id = inbound_to_recompute.inbound_tweet_id
 ),
+
+-- only a post made after the earliest of these replies can answer one of them (a day's run
+-- then matches them against the last days' posts, not all 8.6 million at 10 M)
+candidate_posts as (
+    select * from posts
+    where created_at > (select min(inbound_created_at) from scoped_inbound)
+),
 {% else %}
 scoped_inbound as (
     select * from inbound
+),
+
+candidate_posts as (
+    select * from posts
 ),
 {% endif %}
 
 direct_responses as (
     select
         scoped_inbound.inbound_tweet_id,
-        posts.tweet_id as response_tweet_id,
-        posts.created_at as response_at,
+        candidate_posts.tweet_id as response_tweet_id,
+        candidate_posts.created_at as response_at,
         'direct' as match_kind,
-        greatest(scoped_inbound.landed_at, posts.landed_at) as landed_at
+        greatest(scoped_inbound.landed_at, candidate_posts.landed_at) as landed_at
     from scoped_inbound
-    inner join posts
-        on posts.account_id = scoped_inbound.account_id
-        and posts.replied_to_tweet_id = scoped_inbound.inbound_tweet_id
-    where posts.created_at > scoped_inbound.inbound_created_at
+    inner join candidate_posts
+        on candidate_posts.account_id = scoped_inbound.account_id
+        and candidate_posts.replied_to_tweet_id = scoped_inbound.inbound_tweet_id
+    where candidate_posts.created_at > scoped_inbound.inbound_created_at
 ),
 
 threaded_responses as (
     select
         scoped_inbound.inbound_tweet_id,
-        posts.tweet_id as response_tweet_id,
-        posts.created_at as response_at,
+        candidate_posts.tweet_id as response_tweet_id,
+        candidate_posts.created_at as response_at,
         'threaded' as match_kind,
-        greatest(scoped_inbound.landed_at, posts.landed_at) as landed_at
+        greatest(scoped_inbound.landed_at, candidate_posts.landed_at) as landed_at
     from scoped_inbound
-    inner join posts
-        on posts.account_id = scoped_inbound.account_id
-        and posts.conversation_id = scoped_inbound.conversation_id
-        and posts.in_reply_to_user_id = scoped_inbound.citizen_id
-    where posts.created_at > scoped_inbound.inbound_created_at
+    inner join candidate_posts
+        on candidate_posts.account_id = scoped_inbound.account_id
+        and candidate_posts.conversation_id = scoped_inbound.conversation_id
+        and candidate_posts.in_reply_to_user_id = scoped_inbound.citizen_id
+    where candidate_posts.created_at > scoped_inbound.inbound_created_at
 ),
 
 candidates as (

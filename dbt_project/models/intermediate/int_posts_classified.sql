@@ -7,6 +7,7 @@
         incremental_strategy='delete+insert',
         on_schema_change='fail',
         pre_hook="{{ reset_when_registry_changes() }}",
+        post_hook="{{ save_landed_watermark([ref('stg_x__tweets')]) }}",
     )
 }}
 -- Tweets authored by registry accounts, with their kind and the counts the tone rules read.
