@@ -72,11 +72,7 @@
         select
             {{ as_of() }} as as_of,
             {{ settings_fingerprint() }} as settings_fingerprint,
-            greatest(
-                {%- for input in inputs %}
-                (select max(landed_at) from {{ input }}){{ ',' if not loop.last }}
-                {%- endfor %}
-            ) as landed_watermark
+            {{ newest_landed_at(inputs) }} as landed_watermark
     {%- else -%}
         select 1
     {%- endif -%}

@@ -45,16 +45,20 @@
         select
             '{{ this.identifier }}',
             {{ registry_fingerprint() }},
-            (
-                select max(landed_at) from (
-                    {%- for input in inputs %}
-                    select landed_at from {{ input }}{{ ' union all' if not loop.last }}
-                    {%- endfor %}
-                ) as inputs
-            )
+            {{ newest_landed_at(inputs) }}
     {%- else -%}
         select 1
     {%- endif -%}
+{%- endmacro %}
+
+{#- The newest landed_at of the tables `inputs` (null when they are empty); the facts'
+    build state keeps it too (macros/incremental_facts.sql). -#}
+{% macro newest_landed_at(inputs) -%}
+    greatest(
+        {%- for input in inputs %}
+        (select max(landed_at) from {{ input }}){{ ',' if not loop.last }}
+        {%- endfor %}
+    )
 {%- endmacro %}
 
 {#- Rows landed after the model's watermark (every row when it has none); stg_x__tweets uses
