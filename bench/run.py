@@ -150,8 +150,8 @@ def dbt_build(warehouse: Path, full_refresh: bool, as_of: datetime,
     target_path = warehouse.parent / f"dbt-target-{target}"
     unit_tests_state = dbt_state_path(warehouse, target, "unit_tests.json")
     fingerprint = dbt_unit_tests.fingerprint(project, target, None)
-    without_unit_tests = not full_refresh and bool(
-        dbt_unit_tests.passed_at(unit_tests_state, fingerprint))
+    without_unit_tests = bool(
+        dbt_unit_tests.left_out_since(unit_tests_state, fingerprint, full_refresh))
     command = [str(Path(sys.executable).with_name("dbt")),
                *build_args(full_refresh=full_refresh, without_unit_tests=without_unit_tests),
                "--project-dir", str(project), "--profiles-dir", str(project),

@@ -63,6 +63,12 @@ def passed_at(state: Path, current: str) -> str | None:
     return str(kept.get("passed_at"))
 
 
+def left_out_since(state: Path, current: str, full_refresh: bool) -> str | None:
+    """When the unit tests a build may leave out last passed (``passed_at``); None when it
+    must run them: a full refresh always does."""
+    return None if full_refresh else passed_at(state, current)
+
+
 def record_passed(state: Path, current: str, run_results: Path,
                   unit_tests: Iterable[str]) -> bool:
     """Keep ``current`` when the build whose ``run_results.json`` this is ran every one of

@@ -78,6 +78,8 @@ def test_the_fingerprint_is_kept_only_when_every_unit_test_passed(tmp_path):
         state, "abc", _run_results(tmp_path, {one: "pass", two: "pass", model: "success"}),
         UNIT_TESTS)
     assert dbt_unit_tests.passed_at(state, "abc")  # when, for the run's log
+    assert dbt_unit_tests.left_out_since(state, "abc", full_refresh=False)
+    assert dbt_unit_tests.left_out_since(state, "abc", full_refresh=True) is None
     assert dbt_unit_tests.passed_at(state, "abd") is None  # another project or version
     assert sorted(path.name for path in state.parent.iterdir()) == [state.name]  # no .tmp
     state.write_text("{half a file", encoding="utf-8")

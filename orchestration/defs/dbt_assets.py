@@ -53,8 +53,7 @@ def govpulse_dbt_models(
     warehouse_path = Path(pipeline.warehouse)
     unit_tests_state = dbt_state_path(warehouse_path, pipeline.dbt_target, "unit_tests.json")
     project = dbt_unit_tests.fingerprint(Path(dbt.project_dir), pipeline.dbt_target, overrides)
-    unit_tests_passed_at = None if full_refresh else dbt_unit_tests.passed_at(unit_tests_state,
-                                                                               project)
+    unit_tests_passed_at = dbt_unit_tests.left_out_since(unit_tests_state, project, full_refresh)
     if unit_tests_passed_at:
         context.log.info(f"dbt unit tests left out: they passed at {unit_tests_passed_at} with "
                          "the same project files, vars and dbt/DuckDB versions")
