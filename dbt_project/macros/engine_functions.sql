@@ -70,17 +70,20 @@
 {%- endmacro %}
 
 
-{#- Continuous quantile with linear interpolation (numpy's default). -#}
-{% macro quantile_cont(expression, fraction) -%}
-    {{ return(adapter.dispatch('quantile_cont', 'govpulse')(expression, fraction)) }}
+{#- Continuous quantiles with linear interpolation (numpy's default), as an array in the
+    order of `fractions` (an aggregate; read each with array_item). One sort of the values
+    serves every fraction, where one aggregate per fraction would sort them again. -#}
+{% macro quantiles_cont(expression, fractions) -%}
+    {{ return(adapter.dispatch('quantiles_cont', 'govpulse')(expression, fractions)) }}
 {%- endmacro %}
 
-{% macro default__quantile_cont(expression, fraction) -%}
-    percentile_cont({{ fraction }}) within group (order by {{ expression }})
+{#- Spark's exact `percentile`, which `percentile_cont ... within group` also computes. -#}
+{% macro default__quantiles_cont(expression, fractions) -%}
+    percentile({{ expression }}, array({{ fractions | join(', ') }}))
 {%- endmacro %}
 
-{% macro duckdb__quantile_cont(expression, fraction) -%}
-    quantile_cont({{ expression }}, {{ fraction }})
+{% macro duckdb__quantiles_cont(expression, fractions) -%}
+    quantile_cont({{ expression }}, [{{ fractions | join(', ') }}])
 {%- endmacro %}
 
 

@@ -63,10 +63,9 @@ inbound_counts as (
         sum(case when is_answered then 1 else 0 end) as answered_inbound,
         sum(case when is_late then 1 else 0 end) as late_inbound,
         sum(case when is_pending then 1 else 0 end) as pending_inbound,
-        {{ quantile_cont('case when is_answered then response_minutes end', 0.5) }}
-            as median_response_minutes,
-        {{ quantile_cont('case when is_answered then response_minutes end', 0.9) }}
-            as p90_response_minutes
+        -- [median, p90] of the answered replies' response minutes
+        {{ quantiles_cont('case when is_answered then response_minutes end', [0.5, 0.9]) }}
+            as response_minutes_quantiles
     from inbound
     group by account_id, period
 ),
@@ -82,8 +81,8 @@ joined as (
         cast(coalesce(inbound_counts.answered_inbound, 0) as {{ dbt.type_bigint() }}) as answered_inbound,
         cast(coalesce(inbound_counts.late_inbound, 0) as {{ dbt.type_bigint() }}) as late_inbound,
         cast(coalesce(inbound_counts.pending_inbound, 0) as {{ dbt.type_bigint() }}) as pending_inbound,
-        inbound_counts.median_response_minutes,
-        inbound_counts.p90_response_minutes,
+        {{ array_item('inbound_counts.response_minutes_quantiles', 0) }} as median_response_minutes,
+        {{ array_item('inbound_counts.response_minutes_quantiles', 1) }} as p90_response_minutes,
         cast(coalesce(post_counts.engagements, 0) as {{ dbt.type_bigint() }}) as engagements,
         cast(coalesce(post_counts.caps_posts, 0) as {{ dbt.type_bigint() }}) as caps_posts,
         cast(coalesce(post_counts.exclaim_posts, 0) as {{ dbt.type_bigint() }}) as exclaim_posts,

@@ -38,7 +38,9 @@ in_months as (
     from inbound
     inner join periods
         on periods.period_kind = 'month'
-        and {{ month_label('inbound.inbound_created_at') }} = periods.period
+        -- the month's start, as int_periods computes it (a timestamp compares faster than
+        -- the 'YYYY-MM' label, which would be formatted for every row)
+        and {{ dbt.date_trunc('month', 'inbound.inbound_created_at') }} = periods.period_start_at
 ),
 
 final as (

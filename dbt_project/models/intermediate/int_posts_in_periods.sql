@@ -39,7 +39,9 @@ in_months as (
     from posts
     inner join periods
         on periods.period_kind = 'month'
-        and {{ month_label('posts.created_at') }} = periods.period
+        -- the month's start, as int_periods computes it (a timestamp compares faster than
+        -- the 'YYYY-MM' label, which would be formatted for every row)
+        and {{ dbt.date_trunc('month', 'posts.created_at') }} = periods.period_start_at
 ),
 
 final as (

@@ -45,8 +45,8 @@ department_latency as (
     select
         department,
         period,
-        {{ quantile_cont('response_minutes', 0.5) }} as median_response_minutes,
-        {{ quantile_cont('response_minutes', 0.9) }} as p90_response_minutes
+        -- [median, p90]
+        {{ quantiles_cont('response_minutes', [0.5, 0.9]) }} as response_minutes_quantiles
     from inbound
     where is_answered
     group by department, period
@@ -55,8 +55,10 @@ department_latency as (
 ratios as (
     select
         department_sums.*,
-        department_latency.median_response_minutes,
-        department_latency.p90_response_minutes,
+        {{ array_item('department_latency.response_minutes_quantiles', 0) }}
+            as median_response_minutes,
+        {{ array_item('department_latency.response_minutes_quantiles', 1) }}
+            as p90_response_minutes,
         {{ safe_divide('answered_inbound', 'eligible_inbound') }} as response_rate,
         {{ safe_divide('engagements', 'posts_original') }} as engagement_per_post,
         {{ safe_divide('nullif(engagements_with_reach, 0)', 'post_reach') }} as engagement_rate,
