@@ -13,9 +13,7 @@
     whole. On Spark the facts are plain tables and nothing is kept. -#}
 
 {% macro fact_build_state() -%}
-    {%- set intermediate = ref('int_official_accounts') -%}
-    {{ return(api.Relation.create(database=intermediate.database, schema=intermediate.schema,
-                                  identifier=this.identifier ~ '_build_state')) }}
+    {{ return(intermediate_state_table(this.identifier ~ '_build_state')) }}
 {%- endmacro %}
 
 {#- One hash of everything besides as_of and the intermediate rows the fact's rows depend on:

@@ -29,9 +29,17 @@
     million tweets read again on the first day after a 10 M landing), so it is the fallback
     only, for tables built before the state was kept. -#}
 {% macro landed_watermarks() -%}
+    {{ return(intermediate_state_table('landed_watermarks')) }}
+{%- endmacro %}
+
+{#- A table the incremental models keep their state in, beside them in the intermediate
+    schema (landed_watermarks; the facts' <fact>_build_state, macros/incremental_facts.sql).
+    The data tests' watermarks name the schema themselves (macros/incremental_tests.sql): a
+    test's namespace lacks the macros its macros call. -#}
+{% macro intermediate_state_table(identifier) -%}
     {%- set intermediate = ref('int_official_accounts') -%}
     {{ return(api.Relation.create(database=intermediate.database, schema=intermediate.schema,
-                                  identifier='landed_watermarks')) }}
+                                  identifier=identifier)) }}
 {%- endmacro %}
 
 {#- Post-hook (DuckDB): keep the newest landed_at of `inputs`, the tables the model reads. -#}
