@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -77,6 +78,13 @@ def run_cli(*args: str) -> int:
 
     with restored_environment():
         return main(list(args))
+
+
+def copied_warehouse(warehouse: Path, folder: Path) -> Path:
+    """A copy of ``warehouse``'s whole folder (published file, build copy, kept dbt state, raw
+    Parquet) as ``folder``, for a test to build on without touching the original; its path."""
+    shutil.copytree(warehouse.parent, folder)
+    return folder / warehouse.name
 
 
 def build_warehouse(corpus_dir: Path, registry: Path, warehouse: Path,

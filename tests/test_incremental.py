@@ -18,7 +18,7 @@ import pytest
 
 from govpulse.incremental_schema import outdated_incremental_tables
 from govpulse.settings import dbt_state_path
-from tests.conftest import build_warehouse, marts_snapshot, run_dbt
+from tests.conftest import build_warehouse, copied_warehouse, marts_snapshot, run_dbt
 from tests.test_metrics_handcrafted import AS_OF, _write_corpus, tweet
 
 pytestmark = pytest.mark.e2e
@@ -85,22 +85,13 @@ def first_build(tmp_path_factory) -> tuple[Path, Path, Path]:
     return root / "first", registry, warehouse
 
 
-def _copy_of(first_build: tuple[Path, Path, Path], folder: Path) -> Path:
-    """A copy of the first build's warehouse folder (published file, build copy, kept dbt
-    state, raw Parquet) in ``folder``; its warehouse path."""
-    warehouse = first_build[2]
-    shutil.copytree(warehouse.parent, folder)
-    return folder / warehouse.name
-
-
 @pytest.mark.parametrize("second_as_of", [AS_OF, LATER_AS_OF], ids=["same as_of", "a day later"])
 def test_incremental_equals_full_refresh(tmp_path, first_build, second_as_of, capsys):
     first, registry, _ = first_build
     _second_delivery(tmp_path / "second")
 
-    incremental = _copy_of(first_build, tmp_path / "incremental")
+    incremental = copied_warehouse(first_build[2], tmp_path / "incremental")
     unit_tests_passed = _unit_tests_passed_at(incremental)
-    capsys.readouterr()
     assert build_warehouse(tmp_path / "second", registry, incremental, second_as_of) == 0
     # the next run left them out (nothing they check changed), and said so
     assert _unit_tests_passed_at(incremental) == unit_tests_passed
@@ -203,7 +194,7 @@ def test_registry_change_rebuilds_the_incremental_layer(tmp_path, first_build):
                        "c901,Citizens,local\n@silent_office,Water,provincial\n",
                        encoding="utf-8")
 
-    incremental = _copy_of(first_build, tmp_path / "incremental")
+    incremental = copied_warehouse(first_build[2], tmp_path / "incremental")
     before = _snapshot(incremental)
     assert build_warehouse(tmp_path / "second", changed, incremental, AS_OF) == 0
 
@@ -235,7 +226,7 @@ def test_the_intermediate_layer_reads_on_from_where_its_inputs_were(tmp_path, fi
     post = tweet("400", "11", "2026-11-25T07:00:00.000Z", "Camp reopens Friday")
     (tmp_path / "second" / "posts.jsonl").write_text(
         json.dumps({"data": [post], "meta": {}}) + "\n", encoding="utf-8")
-    warehouse = _copy_of(first_build, tmp_path / "incremental")
+    warehouse = copied_warehouse(first_build[2], tmp_path / "incremental")
     assert build_warehouse(tmp_path / "second", registry, warehouse, AS_OF) == 0
 
     build = warehouse.parent / ".govpulse-build" / warehouse.name

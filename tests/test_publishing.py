@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import duckdb
 import pytest
 
 from govpulse.publish import publish
-from tests.conftest import build_warehouse, marts_snapshot
+from tests.conftest import build_warehouse, copied_warehouse, marts_snapshot
 
 pytestmark = pytest.mark.e2e
 
@@ -88,9 +87,8 @@ READER = textwrap.dedent("""
 
 def test_readers_never_fail_nor_see_a_half_built_warehouse(demo_corpus, demo_warehouse,
                                                            tmp_path):
-    # a copy of the demo build (as of 2026-11-25T06:00:00Z) is the published warehouse read
-    shutil.copytree(demo_warehouse.parent, tmp_path / "published")
-    warehouse = tmp_path / "published" / demo_warehouse.name
+    # the published warehouse read: a copy of the demo build (as of 2026-11-25T06:00:00Z)
+    warehouse = copied_warehouse(demo_warehouse, tmp_path / "published")
     stop = tmp_path / "stop"
     reader = subprocess.Popen([sys.executable, "-c", READER, str(warehouse), str(stop)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
