@@ -87,10 +87,10 @@ def first_build(tmp_path_factory) -> tuple[Path, Path, Path]:
 
 @pytest.mark.parametrize("second_as_of", [AS_OF, LATER_AS_OF], ids=["same as_of", "a day later"])
 def test_incremental_equals_full_refresh(tmp_path, first_build, second_as_of, capsys):
-    first, registry, _ = first_build
+    first, registry, first_warehouse = first_build
     _second_delivery(tmp_path / "second")
 
-    incremental = copied_warehouse(first_build[2], tmp_path / "incremental")
+    incremental = copied_warehouse(first_warehouse, tmp_path / "incremental")
     unit_tests_passed = _unit_tests_passed_at(incremental)
     assert build_warehouse(tmp_path / "second", registry, incremental, second_as_of) == 0
     # the next run left them out (nothing they check changed), and said so
@@ -187,14 +187,14 @@ def test_registry_change_rebuilds_the_incremental_layer(tmp_path, first_build):
     """A citizen's account joins the registry and WaterBoard leaves it: the citizen's replies
     stop being inbound and become posts, WaterBoard's posts go and its reply to HealthDesk
     becomes inbound, and the next incremental run equals a full build with the new registry."""
-    first = first_build[0]
+    first, _, first_warehouse = first_build
     _second_delivery(tmp_path / "second")
     changed = tmp_path / "changed.csv"
     changed.write_text("handle,department,level\n@HealthDesk,Health,federal\n"
                        "c901,Citizens,local\n@silent_office,Water,provincial\n",
                        encoding="utf-8")
 
-    incremental = copied_warehouse(first_build[2], tmp_path / "incremental")
+    incremental = copied_warehouse(first_warehouse, tmp_path / "incremental")
     before = _snapshot(incremental)
     assert build_warehouse(tmp_path / "second", changed, incremental, AS_OF) == 0
 
@@ -221,12 +221,12 @@ def test_the_intermediate_layer_reads_on_from_where_its_inputs_were(tmp_path, fi
     """A delivery with no citizen reply in it (an official post only): int_inbound_replies
     keeps nothing of it, yet its watermark moves past it, so the next run does not read it
     again, though the newest landed_at of its own rows stays behind."""
-    registry = first_build[1]
+    _, registry, first_warehouse = first_build
     (tmp_path / "second").mkdir()
     post = tweet("400", "11", "2026-11-25T07:00:00.000Z", "Camp reopens Friday")
     (tmp_path / "second" / "posts.jsonl").write_text(
         json.dumps({"data": [post], "meta": {}}) + "\n", encoding="utf-8")
-    warehouse = copied_warehouse(first_build[2], tmp_path / "incremental")
+    warehouse = copied_warehouse(first_warehouse, tmp_path / "incremental")
     assert build_warehouse(tmp_path / "second", registry, warehouse, AS_OF) == 0
 
     build = warehouse.parent / ".govpulse-build" / warehouse.name
