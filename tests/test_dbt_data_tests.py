@@ -1,0 +1,39 @@
+"""The project's own generic data tests (dbt_project/tests/generic/), failing where they should."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from tests.conftest import copied_warehouse, run_dbt
+
+pytestmark = pytest.mark.e2e
+
+
+def test_not_null_columns_fails_and_names_each_column_holding_nulls(tmp_path, demo_warehouse):
+    """One test checks all of a model's not-null columns: it fails when any holds a null, and
+    its rows say which columns do and in how many rows."""
+    warehouse = copied_warehouse(demo_warehouse, tmp_path / "warehouse")
+    build = warehouse.parent / ".govpulse-build" / warehouse.name
+    test_name = "not_null_columns_dim_accounts"
+    target = tmp_path / "target"
+
+    passed = run_dbt("test", "--select", test_name, warehouse=warehouse, target_path=target)
+    assert passed.returncode == 0, passed.stdout[-2000:]
+
+    with duckdb.connect(str(build)) as con:
+        accounts = [row[0] for row in con.execute(
+            "select account_id from marts.dim_accounts order by account_id limit 3").fetchall()]
+        con.execute("update marts.dim_accounts set department = null where account_id in (?, ?)",
+                    accounts[:2])
+        con.execute("update marts.dim_accounts set handle = null where account_id = ?",
+                    accounts[2:])
+    failed = run_dbt("test", "--select", test_name, warehouse=warehouse, target_path=target)
+    assert failed.returncode == 1
+    assert f"Failure in test {test_name}" in failed.stdout
+    assert "Got 2 results" in failed.stdout
+
+    compiled = next((target / "compiled").rglob(f"{test_name}.sql")).read_text(encoding="utf-8")
+    with duckdb.connect(str(build), read_only=True) as con:
+        rows = con.execute(f"select * from ({compiled}) order by all").fetchall()
+    assert rows == [("department", 2), ("handle", 1)]
