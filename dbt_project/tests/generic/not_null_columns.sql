@@ -1,7 +1,8 @@
 {% test not_null_columns(model, column_names) %}
 -- One row per listed column that holds nulls, with how many rows hold one there. All the
 -- columns are checked in one test and one scan of the model: a `not_null` test per column
--- would cost a dbt node each (about 25 ms of dbt's own work per node, for a query of 2 ms).
+-- would cost a dbt node each, most of it dbt's own work rather than the query (README,
+-- Performance).
 with
 
 null_counts as (
