@@ -68,19 +68,26 @@ class FilesReport:
         return sum(1 for file in self.files if file.tweets == 0)
 
 
+def _entries(folder: str) -> Iterator[os.DirEntry]:
+    """Every entry under ``folder``; folders linked to are not entered (as ``Path.rglob``)."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _entries(entry.path)
+            else:
+                yield entry
+
+
 def discover(input_dir: Path) -> list[Path]:
     """Every file of a known shape under ``input_dir``, in a stable order."""
     if not input_dir.is_dir():
         raise FileNotFoundError(f"input folder {input_dir} does not exist or is not a folder")
-    found = []
+    # (os.scandir, not Path.rglob: a day of a national corpus is tens of thousands of files)
+    found = [entry.path for entry in _entries(str(input_dir))
+             if (entry.name.lower().endswith((".jsonl", ".jsonl.gz", ".json"))
+                 or entry.name.lower() in ARCHIVE_TWEET_FILES) and entry.is_file()]
     # in order of the names shown (the first copy of a record by file and line is kept)
-    for path in sorted(input_dir.rglob("*"), key=str):
-        name = path.name.lower()
-        if not path.is_file():
-            continue
-        if name.endswith((".jsonl", ".jsonl.gz", ".json")) or name in ARCHIVE_TWEET_FILES:
-            found.append(path)
-    return found
+    return [Path(path) for path in sorted(found)]
 
 
 def _open(path: Path) -> IO[str]:
@@ -211,7 +218,7 @@ def _batches(paths: list[Path]) -> Iterator[list[tuple[Path, os.stat_result]]]:
     batch: list[tuple[Path, os.stat_result]] = []
     held = 0
     for path in paths:
-        status = path.stat()
+        status = os.stat(path)
         batch.append((path, status))
         held += status.st_size
         if held >= _BATCH_BYTES:
@@ -223,7 +230,8 @@ def _batches(paths: list[Path]) -> Iterator[list[tuple[Path, os.stat_result]]]:
 
 def _read_batch(batch: list[tuple[Path, os.stat_result]], input_dir: Path,
                 landing: RawLanding, use_duckdb: bool) -> Iterator[FileReport]:
-    shown = {path: str(path.relative_to(input_dir)) for path, _ in batch}
+    folder = os.path.join(str(input_dir), "")  # the names shown are relative to it
+    shown = {path: str(path).removeprefix(folder) for path, _ in batch}
     fast = [(path, shown[path], datetime.fromtimestamp(status.st_mtime, tz=UTC))
             for path, status in batch
             if use_duckdb and jsonl_pages.eligible(path, status.st_size)]

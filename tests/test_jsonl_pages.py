@@ -68,8 +68,23 @@ def test_files_python_would_split_or_decode_differently_go_to_python_whole(tmp_p
     assert landed["latin1.jsonl"].whole_file_to_python
 
 
-def test_paths_duckdb_would_read_as_patterns_are_not_eligible(tmp_path):
+def test_plain_jsonl_files_are_eligible_whatever_their_name(tmp_path):
     assert jsonl_pages.eligible(tmp_path / "a.jsonl", 10)
-    assert not jsonl_pages.eligible(tmp_path / "week[1].jsonl", 10)
     assert not jsonl_pages.eligible(tmp_path / "a.jsonl.gz", 10)
     assert not jsonl_pages.eligible(tmp_path / "a.jsonl", jsonl_pages.MAX_FILE_BYTES + 1)
+    # names a glob would read as patterns land like any other
+    for name in ("week[1].jsonl", "a*b?{c}.jsonl"):
+        assert jsonl_pages.eligible(tmp_path / name, 10)
+        result, _ = _land(tmp_path, _page(TWEET) + "\n", name)
+        assert (result.tweets, result.users, result.whole_file_to_python) == (1, 1, False)
+
+
+def test_a_file_that_cannot_be_read_is_handed_to_python_whole(tmp_path):
+    (tmp_path / "here.jsonl").write_text(_page(TWEET) + "\n", encoding="utf-8")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    landed = jsonl_pages.land_pages(RawLanding(con, run_id="r", source="files"), [
+        (tmp_path / "here.jsonl", "here.jsonl", FETCHED),
+        (tmp_path / "gone.jsonl", "gone.jsonl", FETCHED),  # deleted since it was listed
+    ])
+    assert (landed["here.jsonl"].tweets, landed["here.jsonl"].whole_file_to_python) == (1, False)
+    assert (landed["gone.jsonl"].tweets, landed["gone.jsonl"].whole_file_to_python) == (0, True)
