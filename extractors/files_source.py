@@ -148,8 +148,8 @@ def _land_extracted(landing: RawLanding, report: FileReport, extracted: Extracte
 
 def _read_archive(path: Path, landing: RawLanding, report: FileReport) -> None:
     report.kind = "x_archive"
-    fetched_at = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
     try:
+        fetched_at = _modified_at(path)
         owner = archive_account(path)
         items = read_ytd(path)
     except (ArchiveError, OSError, UnicodeDecodeError) as exc:
@@ -189,9 +189,9 @@ def read_file(path: Path, landing: RawLanding, display: str, lines: set[int] | N
     if path.name.lower() in ARCHIVE_TWEET_FILES:
         _read_archive(path, landing, report)
         return report
-    default_fetched = _modified_at(path)
     kinds: set[str] = set()
     try:
+        default_fetched = _modified_at(path)
         for line, value, problem in _records(path, lines):
             if problem is not None:
                 report.skipped += 1
@@ -213,14 +213,18 @@ def read_file(path: Path, landing: RawLanding, display: str, lines: set[int] | N
     return report
 
 
-def _batches(paths: list[Path]) -> Iterator[list[tuple[Path, os.stat_result]]]:
-    """Consecutive files (with their ``stat``) holding about ``_BATCH_BYTES`` of input."""
-    batch: list[tuple[Path, os.stat_result]] = []
+def _batches(paths: list[Path]) -> Iterator[list[tuple[Path, os.stat_result | None]]]:
+    """Consecutive files (with their ``stat``, None for a file gone since it was listed: its
+    read reports why) holding about ``_BATCH_BYTES`` of input."""
+    batch: list[tuple[Path, os.stat_result | None]] = []
     held = 0
     for path in paths:
-        status = os.stat(path)
+        try:
+            status = os.stat(path)
+        except OSError:
+            status = None
         batch.append((path, status))
-        held += status.st_size
+        held += status.st_size if status else 0
         if held >= _BATCH_BYTES:
             yield batch
             batch, held = [], 0
@@ -228,13 +232,13 @@ def _batches(paths: list[Path]) -> Iterator[list[tuple[Path, os.stat_result]]]:
         yield batch
 
 
-def _read_batch(batch: list[tuple[Path, os.stat_result]], input_dir: Path,
+def _read_batch(batch: list[tuple[Path, os.stat_result | None]], input_dir: Path,
                 landing: RawLanding, use_duckdb: bool) -> Iterator[FileReport]:
     folder = os.path.join(str(input_dir), "")  # the names shown are relative to it
     shown = {path: str(path).removeprefix(folder) for path, _ in batch}
     fast = [(path, shown[path], datetime.fromtimestamp(status.st_mtime, tz=UTC))
             for path, status in batch
-            if use_duckdb and jsonl_pages.eligible(path, status.st_size)]
+            if use_duckdb and status and jsonl_pages.eligible(path, status.st_size)]
     landed = jsonl_pages.land_pages(landing, fast) if fast else {}
     for path, _ in batch:
         pages = landed.get(shown[path])

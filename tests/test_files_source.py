@@ -140,6 +140,28 @@ def test_missing_input_folder(tmp_path, con):
         _load(con, tmp_path / "nope")
 
 
+def test_files_gone_since_they_were_listed_are_reported_and_the_rest_lands(
+        tmp_path, con, monkeypatch):
+    """A collector may move files away while govpulse reads the folder."""
+    from extractors import files_source
+    folder = tmp_path / "in"
+    (folder / "tweets" / "data").mkdir(parents=True)
+    (folder / "here.jsonl").write_text(_page(TWEET) + "\n", encoding="utf-8")
+    listed = files_source.discover(folder)
+    gone = [folder / "gone.jsonl", folder / "gone.json", folder / "tweets" / "data" / "tweets.js"]
+    monkeypatch.setattr(files_source, "discover", lambda _: sorted(listed + gone))
+    report = _load(con, folder)
+    assert report.tweets_landed == 1
+    assert {file.path: file.skipped for file in report.files} == {
+        "here.jsonl": 0, "gone.jsonl": 1, "gone.json": 1, "tweets/data/tweets.js": 1}
+    issues = con.execute("select source_file, issue_kind, detail from raw.load_issues "
+                         "order by source_file").fetchall()
+    assert [(name, kind) for name, kind, _ in issues] == [
+        ("gone.json", "unreadable_file"), ("gone.jsonl", "unreadable_file"),
+        ("tweets/data/tweets.js", "unreadable_file")]
+    assert all("No such file" in detail for _, _, detail in issues)
+
+
 def test_a_read_that_fails_half_way_keeps_whole_batches_and_a_rerun_lands_the_rest(
         tmp_path, con, monkeypatch):
     from extractors import files_source, jsonl_pages
