@@ -16,8 +16,10 @@ import pytest
 
 from extractors.demo_corpus import CorpusSummary, generate_corpus
 
-AS_OF = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
-AS_OF_TEXT = "2026-11-25T06:00:00Z"
+# A midnight, as the demo corpus's first day starts: the X-source test fetches the same 90
+# days through the X API (as_of - 90 days) and compares its build with this one.
+AS_OF = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)
+AS_OF_TEXT = "2026-11-25T00:00:00Z"
 
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 # One pseudonym key for every warehouse a test builds, so their marts can be compared.

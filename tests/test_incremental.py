@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -85,9 +86,30 @@ def first_build(tmp_path_factory) -> tuple[Path, Path, Path]:
     return root / "first", registry, warehouse
 
 
+@pytest.fixture(scope="module")
+def full_build(tmp_path_factory) -> Callable[..., Path]:
+    """Both deliveries in one folder (``corpus/``, its registry in it), built from nothing:
+    ``full_build(as_of, *options)`` is the warehouse, built once per as_of and options in
+    this module (tests only read it)."""
+    root = tmp_path_factory.mktemp("full-builds")
+    (root / "corpus").mkdir()
+    registry = _write_corpus(root / "corpus" / "first")
+    _second_delivery(root / "corpus" / "second")
+    built: dict[tuple[str, ...], Path] = {}
+
+    def build(as_of: str, *options: str) -> Path:
+        if (as_of, *options) not in built:
+            warehouse = root / f"build-{len(built)}" / "govpulse.duckdb"
+            assert build_warehouse(root / "corpus", registry, warehouse, as_of, *options) == 0
+            built[(as_of, *options)] = warehouse
+        return built[(as_of, *options)]
+
+    return build
+
+
 @pytest.mark.parametrize("second_as_of", [AS_OF, LATER_AS_OF], ids=["same as_of", "a day later"])
-def test_incremental_equals_full_refresh(tmp_path, first_build, second_as_of, capsys):
-    first, registry, first_warehouse = first_build
+def test_incremental_equals_full_refresh(tmp_path, first_build, full_build, second_as_of, capsys):
+    _, registry, first_warehouse = first_build
     _second_delivery(tmp_path / "second")
 
     incremental = copied_warehouse(first_warehouse, tmp_path / "incremental")
@@ -97,11 +119,7 @@ def test_incremental_equals_full_refresh(tmp_path, first_build, second_as_of, ca
     assert _unit_tests_passed_at(incremental) == unit_tests_passed
     assert "dbt unit tests left out: they passed at " in capsys.readouterr().err
 
-    together = tmp_path / "together"
-    shutil.copytree(first, together / "first")
-    shutil.copytree(tmp_path / "second", together / "second")
-    full = tmp_path / "full" / "govpulse.duckdb"
-    assert build_warehouse(together, registry, full, second_as_of) == 0
+    full = full_build(second_as_of)
 
     refreshed = tmp_path / "refreshed" / "govpulse.duckdb"
     shutil.copytree(incremental.parent / ".govpulse-build", refreshed.parent / ".govpulse-build")
@@ -129,27 +147,25 @@ THREE_DAYS_LATER = "2026-11-27T12:00:00Z"
 
 
 @pytest.fixture(scope="module")
-def landed_at_a_later_as_of(tmp_path_factory) -> tuple[Path, Path, Path, dict[str, list]]:
+def landed_at_a_later_as_of(tmp_path_factory, full_build
+                            ) -> tuple[Path, Path, Path, dict[str, list]]:
     """Both deliveries landed and built incrementally up to LATER_AS_OF (the corpus, the
     registry, the build copy's folder, and the first build's tables: a full build at
     AS_OF)."""
-    root = tmp_path_factory.mktemp("moving-as-of")
-    registry = _write_corpus(root / "first")
-    _second_delivery(root / "second")
-    shutil.copytree(root / "first", root / "corpus" / "first")
-    shutil.copytree(root / "second", root / "corpus" / "second")
-    warehouse = root / "base" / "govpulse.duckdb"
-    assert build_warehouse(root / "corpus", registry, warehouse, AS_OF) == 0
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    at_as_of = full_build(AS_OF)
+    with duckdb.connect(str(at_as_of), read_only=True) as con:
         row_206 = con.execute("select is_late, first_response_tweet_id from "
                               "marts.fct_inbound_replies where inbound_tweet_id = '206'").fetchone()
     assert row_206 == (False, None)  # 403 is landed, but after AS_OF
-    full_at_as_of = _snapshot(warehouse)
-    assert build_warehouse(root / "corpus", registry, warehouse, LATER_AS_OF) == 0
+    full_at_as_of = _snapshot(at_as_of)
+    corpus = at_as_of.parent.parent / "corpus"
+    registry = corpus / "registry.csv"
+    warehouse = copied_warehouse(at_as_of, tmp_path_factory.mktemp("moving-as-of") / "base")
+    assert build_warehouse(corpus, registry, warehouse, LATER_AS_OF) == 0
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select is_pending from marts.fct_inbound_replies "
                            "where inbound_tweet_id = '203'").fetchone() == (True,)
-    return root / "corpus", registry, warehouse.parent / ".govpulse-build", full_at_as_of
+    return corpus, registry, warehouse.parent / ".govpulse-build", full_at_as_of
 
 
 @pytest.mark.parametrize("as_of, settings", [
@@ -159,7 +175,7 @@ def landed_at_a_later_as_of(tmp_path_factory) -> tuple[Path, Path, Path, dict[st
                         "--var", "latency_half_life_minutes=120")),
 ], ids=["as_of moves on, nothing landed", "as_of moves back", "settings change"])
 def test_facts_follow_as_of_and_settings_without_new_data(tmp_path, landed_at_a_later_as_of,
-                                                          as_of, settings):
+                                                          full_build, as_of, settings):
     corpus, registry, base_build, full_at_as_of = landed_at_a_later_as_of
     incremental = tmp_path / "incremental" / "govpulse.duckdb"
     shutil.copytree(base_build, incremental.parent / ".govpulse-build")
@@ -167,9 +183,7 @@ def test_facts_follow_as_of_and_settings_without_new_data(tmp_path, landed_at_a_
     if as_of == AS_OF and not settings:
         expected = full_at_as_of
     else:
-        full = tmp_path / "full" / "govpulse.duckdb"
-        assert build_warehouse(corpus, registry, full, as_of, *settings) == 0
-        expected = _snapshot(full)
+        expected = _snapshot(full_build(as_of, *settings))
 
     got = _snapshot(incremental)
     assert got == expected

@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from govpulse.publish import publish
-from tests.conftest import build_warehouse, copied_warehouse, marts_snapshot
+from tests.conftest import AS_OF_TEXT, build_warehouse, copied_warehouse, marts_snapshot
 
 pytestmark = pytest.mark.e2e
 
@@ -87,7 +87,7 @@ READER = textwrap.dedent("""
 
 def test_readers_never_fail_nor_see_a_half_built_warehouse(demo_corpus, demo_warehouse,
                                                            tmp_path):
-    # the published warehouse read: a copy of the demo build (as of 2026-11-25T06:00:00Z)
+    # the published warehouse read: a copy of the demo build (as of 2026-11-25T00:00:00Z)
     warehouse = copied_warehouse(demo_warehouse, tmp_path / "published")
     stop = tmp_path / "stop"
     reader = subprocess.Popen([sys.executable, "-c", READER, str(warehouse), str(stop)],
@@ -121,15 +121,15 @@ def _digest(path: Path) -> str:
 
 def test_a_killed_run_leaves_the_published_warehouse_and_the_next_run_completes(
         demo_corpus, demo_warehouse, tmp_path):
-    reference = demo_warehouse  # the same corpus, built once as of 2026-11-25T06:00:00Z
+    reference = demo_warehouse  # the same corpus, built once as of AS_OF_TEXT
     warehouse = tmp_path / "killed" / "govpulse.duckdb"
     assert build_warehouse(demo_corpus.out_dir, demo_corpus.registry, warehouse,
-                           "2026-11-20T06:00:00Z") == 0
+                           "2026-11-20T00:00:00Z") == 0
     published_before = _digest(warehouse)
     command = [sys.executable, "-m", "govpulse.cli", "run", "--registry",
                str(demo_corpus.registry), "--source", "files", "--input",
                str(demo_corpus.out_dir), "--warehouse", str(warehouse),
-               "--as-of", "2026-11-25T06:00:00Z"]
+               "--as-of", AS_OF_TEXT]
     env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false", PYTHONUNBUFFERED="1")
     env.pop("DAGSTER_HOME", None)
     # killed when its output shows it at each step before the publish, whatever the machine's
@@ -149,7 +149,7 @@ def test_a_killed_run_leaves_the_published_warehouse_and_the_next_run_completes(
         assert process.returncode == -signal.SIGKILL, f"{step!r} not seen:\n{''.join(seen)}"
         assert _digest(warehouse) == published_before, f"killed at {step!r}"
     assert build_warehouse(demo_corpus.out_dir, demo_corpus.registry, warehouse,
-                           "2026-11-25T06:00:00Z") == 0
+                           AS_OF_TEXT) == 0
     assert marts_snapshot(warehouse) == marts_snapshot(reference)
     with duckdb.connect(str(warehouse.parent / ".govpulse-build" / warehouse.name),
                         read_only=True) as con:

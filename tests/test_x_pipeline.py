@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 
 import pytest
 
-from extractors.demo_corpus import generate_corpus
-from tests.conftest import build_warehouse, marts_snapshot, restored_environment
+from tests.conftest import AS_OF, AS_OF_TEXT, marts_snapshot, restored_environment
 from tests.x_standin import Corpus, StandIn
 
 pytestmark = pytest.mark.e2e
 
-AS_OF = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # midnight: the 90 days start at a midnight
-AS_OF_TEXT = "2026-11-25T00:00:00Z"
 TOKEN = "AAAAgovpulse-e2e-FAKE-token-7f3c9d"
+
+
 def _run_x(registry, warehouse, url: str, token: str = TOKEN, access: str = "pro") -> int:
     from govpulse.cli import main
 
@@ -26,34 +24,29 @@ def _run_x(registry, warehouse, url: str, token: str = TOKEN, access: str = "pro
                      str(warehouse), "--as-of", AS_OF_TEXT])
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    return generate_corpus(tmp_path_factory.mktemp("x-demo") / "corpus", as_of=AS_OF)
-
-
-def test_x_source_gives_the_same_marts_as_the_files(corpus, tmp_path, capsys):
-    from_files = tmp_path / "files" / "govpulse.duckdb"
-    assert build_warehouse(corpus.out_dir, corpus.registry, from_files, AS_OF_TEXT) == 0
+def test_x_source_gives_the_same_marts_as_the_files(demo_corpus, demo_warehouse, tmp_path,
+                                                    capsys):
+    """The demo corpus served by the stand-in gives the marts of its files' build."""
     from_x = tmp_path / "x" / "govpulse.duckdb"
-    with StandIn(Corpus.from_folder(corpus.out_dir), TOKEN, now=AS_OF) as standin:
-        assert _run_x(corpus.registry, from_x, standin.url) == 0
+    with StandIn(Corpus.from_folder(demo_corpus.out_dir), TOKEN, now=AS_OF) as standin:
+        assert _run_x(demo_corpus.registry, from_x, standin.url) == 0
     out = capsys.readouterr().out
     assert "extracted from the X API:" in out
-    assert f"{corpus.accounts} accounts active" in out
-    assert marts_snapshot(from_x) == marts_snapshot(from_files)
+    assert f"{demo_corpus.accounts} accounts active" in out
+    assert marts_snapshot(from_x) == marts_snapshot(demo_warehouse)
 
 
-def test_the_token_never_reaches_an_output(corpus, tmp_path, capsys, caplog, monkeypatch):
+def test_the_token_never_reaches_an_output(demo_corpus, tmp_path, capsys, caplog, monkeypatch):
     """Good, refused and flaky runs: the token is in no log, message, file or event."""
     home = tmp_path / "dagster_home"
     home.mkdir()
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     warehouse = tmp_path / "govpulse.duckdb"
-    with StandIn(Corpus.from_folder(corpus.out_dir), TOKEN, now=AS_OF) as standin:
+    with StandIn(Corpus.from_folder(demo_corpus.out_dir), TOKEN, now=AS_OF) as standin:
         standin.fail_next("/2/users/", 503)
         standin.fail_next("/2/tweets/search", 429)
-        assert _run_x(corpus.registry, warehouse, standin.url, access="basic") == 0
-        assert _run_x(corpus.registry, warehouse, standin.url, token=TOKEN + "-wrong") == 1
+        assert _run_x(demo_corpus.registry, warehouse, standin.url, access="basic") == 0
+        assert _run_x(demo_corpus.registry, warehouse, standin.url, token=TOKEN + "-wrong") == 1
     captured = capsys.readouterr()
     assert "X_BEARER_TOKEN" in captured.err  # the refusal says what to fix
     for text in (captured.out, captured.err, caplog.text):
