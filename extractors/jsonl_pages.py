@@ -315,16 +315,23 @@ def _input_table(files: list[tuple[Path, str, datetime]]) -> pa.Table:
     ``read_blob``, which takes several times as long to open many small files."""
     batches: list[pa.RecordBatch] = []
     rows: list[tuple[str, datetime, bytes | None]] = []
+
+    def end_batch() -> None:
+        names, fetched, contents = zip(*rows, strict=True)
+        batches.append(pa.record_batch([pa.array(names), pa.array(fetched),
+                                        pa.array(contents)], schema=_INPUT_SCHEMA))
+        rows.clear()
+
     held = 0
-    for number, (path, shown, fetched_at) in enumerate(files, start=1):
+    for path, shown, fetched_at in files:
         content = _read_bytes(path)
         rows.append((shown, fetched_at, content))
         held += len(content or b"")
-        if held >= _RECORD_BATCH_BYTES or number == len(files):
-            names, fetched, contents = zip(*rows, strict=True)
-            batches.append(pa.record_batch([pa.array(names), pa.array(fetched),
-                                            pa.array(contents)], schema=_INPUT_SCHEMA))
-            rows, held = [], 0
+        if held >= _RECORD_BATCH_BYTES:
+            end_batch()
+            held = 0
+    if rows:
+        end_batch()
     return pa.Table.from_batches(batches, schema=_INPUT_SCHEMA)
 
 

@@ -9,6 +9,8 @@ as_of's move reached, and rebuild whole when as_of moves back or a setting chang
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import shutil
 from collections.abc import Callable
@@ -95,14 +97,13 @@ def full_build(tmp_path_factory) -> Callable[..., Path]:
     (root / "corpus").mkdir()
     registry = _write_corpus(root / "corpus" / "first")
     _second_delivery(root / "corpus" / "second")
-    built: dict[tuple[str, ...], Path] = {}
+    folders = itertools.count()
 
+    @functools.cache
     def build(as_of: str, *options: str) -> Path:
-        if (as_of, *options) not in built:
-            warehouse = root / f"build-{len(built)}" / "govpulse.duckdb"
-            assert build_warehouse(root / "corpus", registry, warehouse, as_of, *options) == 0
-            built[(as_of, *options)] = warehouse
-        return built[(as_of, *options)]
+        warehouse = root / f"build-{next(folders)}" / "govpulse.duckdb"
+        assert build_warehouse(root / "corpus", registry, warehouse, as_of, *options) == 0
+        return warehouse
 
     return build
 
