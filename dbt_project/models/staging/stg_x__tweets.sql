@@ -110,6 +110,7 @@ candidates as (
     -- (incremental on DuckDB only: its `exclude`)
     select * exclude (built_at) from {{ this }}
     where tweet_id in (select tweet_id from categorised)
+        and {{ within_landed_id_range('tweet_id') }}
     {% endif %}
 ),
 
