@@ -115,19 +115,20 @@
     {{ return(run_query(query).columns[0].values() | list) }}
 {%- endmacro %}
 
-{#- stg_x__tweets: true for the kept tweets whose id lies between the smallest and the largest
-    id landed since the last run (every kept copy of a landed tweet does). Read when the
+{#- stg_x__tweets: true for the kept tweets whose `column` (the id) lies between the smallest
+    and the largest of the rows of `relation` that `landed_since` selects (the condition the
+    model reads its new rows with; every kept copy of a landed tweet lies there). Read when the
     model is compiled and written as literals, like the watermark: DuckDB then skips the row
     groups outside the range. A day's new tweets have ids above every kept one (X's ids grow
     with time), so finding their kept copies reads no row group of the 20 million kept at
     10 M inbound replies, where the join alone tested every kept id (1.8 s a day). A day
     that refetches old tweets widens the range and reads more, never fewer rows than it
     must. -#}
-{% macro within_landed_id_range(column) -%}
+{% macro within_landed_id_range(column, relation, landed_since) -%}
     {%- if execute and is_incremental() -%}
         {%- set query -%}
-            select min({{ column }}), max({{ column }}) from {{ source('raw', 'tweets') }}
-            where {{ landed_since_last_run() }}
+            select min({{ column }}), max({{ column }}) from {{ relation }}
+            where {{ landed_since }}
         {%- endset -%}
         {%- set bounds = run_query(query).rows[0] -%}
         {%- if bounds[0] is none -%}

@@ -12,12 +12,13 @@
 -- Incremental: raw rows landed since the last build are read, compared with the copies kept
 -- so far for the same ids, and the newest fetch of each id replaces the old one. A full
 -- refresh gives the same table (tested).
+{%- set landed_since = landed_since_last_run() %}
 with
 
 source as (
     select * from {{ source('raw', 'tweets') }}
     {% if is_incremental() %}
-    where {{ landed_since_last_run() }}
+    where {{ landed_since }}
     {% endif %}
 ),
 
@@ -110,7 +111,7 @@ candidates as (
     -- (incremental on DuckDB only: its `exclude`)
     select * exclude (built_at) from {{ this }}
     where tweet_id in (select tweet_id from categorised)
-        and {{ within_landed_id_range('tweet_id') }}
+        and {{ within_landed_id_range('tweet_id', source('raw', 'tweets'), landed_since) }}
     {% endif %}
 ),
 
