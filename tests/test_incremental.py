@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -272,7 +273,7 @@ def _test_passed_through(build: Path, test_name: str) -> tuple | None:
 
 
 def test_daily_build_tests_the_rows_written_since_each_test_last_passed(
-        tmp_path, landed_at_a_later_as_of):
+        tmp_path, landed_at_a_later_as_of, capsys):
     """Two duplicates planted in the build copy: one in rows written after the tests last
     passed (as if a failed run had left it), one in rows they already passed. A daily build
     reads only the first: it fails, and keeps failing until the rows are rebuilt, because a
@@ -294,6 +295,12 @@ def test_daily_build_tests_the_rows_written_since_each_test_last_passed(
                     "select * from intermediate.int_posts_classified where tweet_id = '101'")
 
     assert build_warehouse(corpus, registry, warehouse, LATER_AS_OF) != 0
+    # the failed build's dbt artifacts are kept, and the log says where
+    kept = re.search(r"failed build are kept in (.+)$", capsys.readouterr().err, re.MULTILINE)
+    assert kept, "the kept folder is not named"
+    results = json.loads((Path(kept[1]) / "run_results.json").read_text(encoding="utf-8"))
+    assert any(result["status"] == "fail" and replies_test in result["unique_id"]
+               for result in results["results"])
     assert _test_passed_through(build, replies_test) == before
     assert _test_passed_through(build, posts_test) > before  # passed: old rows not re-read
     assert build_warehouse(corpus, registry, warehouse, LATER_AS_OF) != 0

@@ -2,7 +2,6 @@
 
 import json
 import os
-import secrets
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from dagster_duckdb import DuckDBResource
 from govpulse import dbt_unit_tests
 from govpulse.dbt_args import build_args, build_environment
 from govpulse.dbt_parse_state import keep_parse_state, restore_parse_state
+from govpulse.dbt_target_folders import invocation_folder, keep_failed
 from govpulse.incremental_schema import outdated_incremental_tables
 from govpulse.settings import dbt_state_path, format_as_of, parse_as_of
 from orchestration.defs.raw_assets import DUCKDB_POOL
@@ -58,10 +58,11 @@ def govpulse_dbt_models(
         context.log.info(f"dbt unit tests left out: they passed at {unit_tests_passed_at} with "
                          "the same project files, vars and dbt/DuckDB versions")
     # each invocation gets its own target/ folder, which starts with the last run's parse
-    target_path = Path(dbt.project_dir) / "target" / (
-        f"{context.op_execution_context.op.name}-{context.run_id[:7]}-{secrets.token_hex(4)}")
+    target_path = invocation_folder(Path(dbt.project_dir) / "target",
+                                    context.op_execution_context.op.name, context.run_id)
     kept_parse = dbt_state_path(warehouse_path, pipeline.dbt_target, "parse.msgpack")
     restore_parse_state(kept_parse, target_path)
+    passed = False
     try:
         # dagster-dbt hands dbt a copy of this process's environment as cli() starts it
         with mock.patch.dict(os.environ, build_environment(as_of)):
@@ -71,7 +72,13 @@ def govpulse_dbt_models(
         yield from invocation.stream()
         dbt_unit_tests.record_passed(unit_tests_state, project, target_path / "run_results.json",
                                      MANIFEST["unit_tests"])
+        passed = True
     finally:
         keep_parse_state(target_path, kept_parse)
-    # a failed invocation's folder is kept for inspection
-    shutil.rmtree(target_path, ignore_errors=True)
+        if passed:
+            shutil.rmtree(target_path, ignore_errors=True)
+        else:
+            failed = keep_failed(target_path)
+            if failed:
+                context.log.warning(f"dbt's log, compiled SQL and run_results.json of this "
+                                    f"failed build are kept in {failed}")

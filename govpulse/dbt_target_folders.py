@@ -1,0 +1,38 @@
+"""The folders dbt writes its artifacts to (compiled SQL, ``run_results.json``, ``dbt.log``),
+one per invocation under ``dbt_project/target/``.
+
+A build that passed has nothing left to show: its folder is deleted. A failed build's folder
+is what one reads to see why, so it is kept, renamed ``failed-<its name>`` once dbt has
+stopped writing to it; only the newest ``FAILED_KEPT`` of those stay, so a schedule that
+fails every day does not fill the disk. Folders of invocations still running never carry
+the prefix, so no run removes another's.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+from pathlib import Path
+
+FAILED_PREFIX = "failed-"
+FAILED_KEPT = 5
+
+
+def invocation_folder(target_dir: Path, name: str, run_id: str) -> Path:
+    """A folder name no other invocation uses: ``<name>-<run id, 7 chars>-<8 hex digits>``."""
+    return target_dir / f"{name}-{run_id[:7]}-{secrets.token_hex(4)}"
+
+
+def keep_failed(folder: Path, kept: int = FAILED_KEPT) -> Path | None:
+    """Keep a failed invocation's folder as ``failed-<name>`` beside it and delete the older
+    kept ones beyond the newest ``kept``; where it is now (None when dbt wrote nothing)."""
+    if not folder.is_dir():
+        return None
+    failed = folder.with_name(FAILED_PREFIX + folder.name)
+    folder.rename(failed)
+    earlier = sorted((path for path in folder.parent.glob(FAILED_PREFIX + "*")
+                      if path.is_dir() and path != failed),
+                     key=lambda path: path.stat().st_mtime, reverse=True)
+    for path in earlier[max(kept - 1, 0):]:
+        shutil.rmtree(path, ignore_errors=True)
+    return failed

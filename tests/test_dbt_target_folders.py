@@ -1,0 +1,44 @@
+"""Each dbt invocation's artifact folder: its own name, and a failed one kept (the newest
+few) while running ones are left alone. tests/test_incremental.py sees a failed build's
+folder kept and named in the log."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from govpulse.dbt_target_folders import FAILED_PREFIX, invocation_folder, keep_failed
+
+
+def _folder(path: Path, mtime: float) -> Path:
+    path.mkdir(parents=True)
+    (path / "run_results.json").write_text("{}", encoding="utf-8")
+    os.utime(path, (mtime, mtime))
+    return path
+
+
+def test_invocation_folders_never_share_a_name(tmp_path):
+    names = {invocation_folder(tmp_path, "govpulse_dbt_models", "0123456789abcdef").name
+             for _ in range(50)}
+    assert len(names) == 50
+    assert all(name.startswith("govpulse_dbt_models-0123456-") for name in names)
+
+
+def test_a_failed_folder_is_kept_with_the_newest_earlier_ones(tmp_path):
+    earlier = [_folder(tmp_path / f"{FAILED_PREFIX}run-{day}", 1_700_000_000 + day * 86_400)
+               for day in range(6)]
+    running = _folder(tmp_path / "run-still-going", 1_600_000_000)  # old, but not failed
+    failing = _folder(tmp_path / "run-now", 1_700_000_000 + 10 * 86_400)
+
+    kept = keep_failed(failing, kept=3)
+
+    assert kept == tmp_path / f"{FAILED_PREFIX}run-now"
+    assert (kept / "run_results.json").is_file() and not failing.exists()
+    # the two newest earlier failures stay beside it, the four before them go
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        [kept.name, earlier[5].name, earlier[4].name, running.name])
+
+
+def test_nothing_to_keep_when_dbt_wrote_no_folder(tmp_path):
+    assert keep_failed(tmp_path / "never-created") is None
+    assert list(tmp_path.iterdir()) == []
