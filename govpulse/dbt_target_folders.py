@@ -5,22 +5,33 @@ A build that passed has nothing left to show: its folder is deleted. A failed bu
 is what one reads to see why, so it is kept, renamed ``failed-<its name>`` once dbt has
 stopped writing to it; only the newest ``FAILED_KEPT`` of those stay, so a schedule that
 fails every day does not fill the disk. Folders of invocations still running never carry
-the prefix, so no run removes another's.
+the prefix, so no run removes another's. A killed run's folder never gets the prefix: it is
+removed once it is a day old (no build runs that long), by the next invocation.
 """
 
 from __future__ import annotations
 
 import secrets
 import shutil
+import time
 from pathlib import Path
 
 FAILED_PREFIX = "failed-"
 FAILED_KEPT = 5
+ABANDONED_AFTER_SECONDS = 24 * 3600
 
 
 def invocation_folder(target_dir: Path, name: str, run_id: str) -> Path:
     """A folder name no other invocation uses: ``<name>-<run id, 7 chars>-<8 hex digits>``."""
     return target_dir / f"{name}-{run_id[:7]}-{secrets.token_hex(4)}"
+
+
+def remove_abandoned(target_dir: Path, name: str) -> None:
+    """Remove the folders of ``name``'s invocations that were killed, a day old or more."""
+    abandoned_before = time.time() - ABANDONED_AFTER_SECONDS
+    for path in target_dir.glob(f"{name}-*"):
+        if path.is_dir() and path.stat().st_mtime < abandoned_before:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def keep_failed(folder: Path, kept: int = FAILED_KEPT) -> Path | None:

@@ -5,9 +5,15 @@ folder kept and named in the log."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
-from govpulse.dbt_target_folders import FAILED_PREFIX, invocation_folder, keep_failed
+from govpulse.dbt_target_folders import (
+    FAILED_PREFIX,
+    invocation_folder,
+    keep_failed,
+    remove_abandoned,
+)
 
 
 def _folder(path: Path, mtime: float) -> Path:
@@ -22,6 +28,20 @@ def test_invocation_folders_never_share_a_name(tmp_path):
              for _ in range(50)}
     assert len(names) == 50
     assert all(name.startswith("govpulse_dbt_models-0123456-") for name in names)
+
+
+def test_a_killed_invocations_folder_goes_once_a_day_old(tmp_path):
+    now = time.time()
+    killed = _folder(tmp_path / "govpulse_dbt_models-aaaaaaa-00000000", now - 25 * 3600)
+    running = _folder(tmp_path / "govpulse_dbt_models-bbbbbbb-11111111", now - 3 * 3600)
+    failed = _folder(tmp_path / f"{FAILED_PREFIX}govpulse_dbt_models-ccccccc-2222",
+                     now - 30 * 86_400)  # kept ones go only by keep_failed's count
+    other_step = _folder(tmp_path / "other_step-ddddddd-33333333", now - 30 * 86_400)
+
+    remove_abandoned(tmp_path, "govpulse_dbt_models")
+
+    assert not killed.exists()
+    assert running.exists() and failed.exists() and other_step.exists()
 
 
 def test_a_failed_folder_is_kept_with_the_newest_earlier_ones(tmp_path):

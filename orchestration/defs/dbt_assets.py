@@ -14,7 +14,7 @@ from dagster_duckdb import DuckDBResource
 from govpulse import dbt_unit_tests
 from govpulse.dbt_args import build_args, build_environment
 from govpulse.dbt_parse_state import keep_parse_state, restore_parse_state
-from govpulse.dbt_target_folders import invocation_folder, keep_failed
+from govpulse.dbt_target_folders import invocation_folder, keep_failed, remove_abandoned
 from govpulse.incremental_schema import outdated_incremental_tables
 from govpulse.settings import dbt_state_path, format_as_of, parse_as_of
 from orchestration.defs.raw_assets import DUCKDB_POOL
@@ -58,8 +58,9 @@ def govpulse_dbt_models(
         context.log.info(f"dbt unit tests left out: they passed at {unit_tests_passed_at} with "
                          "the same project files, vars and dbt/DuckDB versions")
     # each invocation gets its own target/ folder, which starts with the last run's parse
-    target_path = invocation_folder(Path(dbt.project_dir) / "target",
-                                    context.op_execution_context.op.name, context.run_id)
+    target_dir, step = Path(dbt.project_dir) / "target", context.op_execution_context.op.name
+    remove_abandoned(target_dir, step)
+    target_path = invocation_folder(target_dir, step, context.run_id)
     kept_parse = dbt_state_path(warehouse_path, pipeline.dbt_target, "parse.msgpack")
     restore_parse_state(kept_parse, target_path)
     passed = False
