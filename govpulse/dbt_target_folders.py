@@ -26,24 +26,35 @@ def invocation_folder(target_dir: Path, name: str, run_id: str) -> Path:
     return target_dir / f"{name}-{run_id[:7]}-{secrets.token_hex(4)}"
 
 
+def _modified_at(path: Path) -> float | None:
+    """When a folder last changed; None when it is gone (another run removed it meanwhile)."""
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
+
+
 def remove_abandoned(target_dir: Path, name: str) -> None:
     """Remove the folders of ``name``'s invocations that were killed, a day old or more."""
     abandoned_before = time.time() - ABANDONED_AFTER_SECONDS
     for path in target_dir.glob(f"{name}-*"):
-        if path.is_dir() and path.stat().st_mtime < abandoned_before:
+        modified = _modified_at(path)
+        if path.is_dir() and modified is not None and modified < abandoned_before:
             shutil.rmtree(path, ignore_errors=True)
 
 
 def keep_failed(folder: Path, kept: int = FAILED_KEPT) -> Path | None:
     """Keep a failed invocation's folder as ``failed-<name>`` beside it and delete the older
-    kept ones beyond the newest ``kept``; where it is now (None when dbt wrote nothing)."""
-    if not folder.is_dir():
-        return None
+    kept ones beyond the newest ``kept``; where it is now (None when dbt wrote nothing).
+    Never raises: it runs while the build's own error is on its way to the user."""
     failed = folder.with_name(FAILED_PREFIX + folder.name)
-    folder.rename(failed)
-    earlier = sorted((path for path in folder.parent.glob(FAILED_PREFIX + "*")
-                      if path.is_dir() and path != failed),
-                     key=lambda path: path.stat().st_mtime, reverse=True)
-    for path in earlier[max(kept - 1, 0):]:
+    try:
+        folder.rename(failed)
+    except OSError:
+        return folder if folder.is_dir() else None
+    earlier = {path: _modified_at(path) for path in folder.parent.glob(FAILED_PREFIX + "*")
+               if path.is_dir() and path != failed}
+    newest_first = sorted(earlier, key=lambda path: earlier[path] or 0.0, reverse=True)
+    for path in newest_first[max(kept - 1, 0):]:
         shutil.rmtree(path, ignore_errors=True)
     return failed

@@ -62,3 +62,14 @@ def test_a_failed_folder_is_kept_with_the_newest_earlier_ones(tmp_path):
 def test_nothing_to_keep_when_dbt_wrote_no_folder(tmp_path):
     assert keep_failed(tmp_path / "never-created") is None
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_renamed_stays_where_it_is(tmp_path, monkeypatch):
+    failing = _folder(tmp_path / "run-now", time.time())
+
+    def refuse(self: Path, target: Path) -> Path:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "rename", refuse)
+    assert keep_failed(failing) == failing  # no error over the build's own
+    assert (failing / "run_results.json").is_file()
