@@ -30,12 +30,18 @@ def restore_parse_state(kept: Path, target_path: Path) -> bool:
 
 def keep_parse_state(target_path: Path, kept: Path) -> bool:
     """Keep the parse dbt wrote in ``target_path`` (replaced whole, never half-written);
-    False when dbt wrote none (it failed before parsing)."""
+    False when dbt wrote none (it failed before parsing) or it could not be kept (a full
+    disk, say). Never raises: it runs after dbt, whose own error must reach the user, and a
+    parse not kept only costs the next run a full parse."""
     written = target_path / PARTIAL_PARSE_FILE
     if not written.is_file():
         return False
-    kept.parent.mkdir(parents=True, exist_ok=True)
     partial = kept.with_name(kept.name + ".tmp")
-    shutil.copyfile(written, partial)
-    os.replace(partial, kept)
+    try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(written, partial)
+        os.replace(partial, kept)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        return False
     return True

@@ -52,6 +52,20 @@ def test_parse_state_is_restored_and_kept_whole(tmp_path):
     assert sorted(path.name for path in kept.parent.iterdir()) == [kept.name]  # no .tmp left
 
 
+def test_a_parse_that_cannot_be_kept_is_left_out_without_an_error(tmp_path, monkeypatch):
+    kept = dbt_state_path(tmp_path / "govpulse.duckdb", "duckdb", "parse.msgpack")
+    (tmp_path / "target").mkdir()
+    (tmp_path / "target" / PARTIAL_PARSE_FILE).write_bytes(b"parse one")
+
+    def full_disk(source: Path, destination: Path) -> None:
+        Path(destination).write_bytes(b"par")  # part written, then the disk is full
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("govpulse.dbt_parse_state.shutil.copyfile", full_disk)
+    assert keep_parse_state(tmp_path / "target", kept) is False
+    assert list(kept.parent.iterdir()) == []  # neither the parse nor a part of it
+
+
 def _dbt_events(target_path: Path, warehouse: Path, as_of: str) -> list[str]:
     result = run_dbt("parse", "--target", "duckdb", "--log-format", "json", "--log-level",
                      "debug", warehouse=warehouse, target_path=target_path, GOVPULSE_AS_OF=as_of)
