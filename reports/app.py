@@ -15,7 +15,7 @@ from reports.views import account, department, league_table, methodology, traini
 st.set_page_config(page_title="govpulse", page_icon="📣", layout="wide")
 
 navigation = st.navigation([
-    st.Page(league_table.render, title="League table", url_path="league", default=True),
+    st.Page(league_table.render, title="League table", default=True),
     st.Page(department.render, title="Department scorecard", url_path="department"),
     st.Page(account.render, title="Account drill-down", url_path="account"),
     st.Page(training.render, title="Training list", url_path="training"),

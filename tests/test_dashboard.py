@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -134,17 +135,30 @@ def test_training_list(monkeypatch, demo_warehouse):
     assert broadcasters and broadcasters <= set(table.handle)
     assert table.why.str.len().gt(0).all()
     assert {"PunjabHealthMin", "LahoreDistAdmin", "EnergyMinister"} <= set(table.handle)
+    quetta = table.set_index("handle").loc["DCQuetta"]
+    assert quetta.why == (
+        f"broadcaster: {quetta.posts_original} original posts, answered "
+        f"{quetta.answered_inbound} of {quetta.eligible_inbound} eligible replies")
+    assert quetta.response_rate_pct == pytest.approx(
+        100 * quetta.answered_inbound / quetta.eligible_inbound)
+    # every column shown has a label of the dashboard's words, none a warehouse name
+    labels = {name: config.get("label") for name, config in
+              json.loads(app.dataframe[0].proto.columns).items() if name != "_index"}
+    assert set(labels) == set(table.columns) and all(labels.values()), labels
+    assert labels["handle"] == "Account" and labels["response_rate_pct"] == "Response rate"
     app.slider(key="tone_threshold").set_value(1.0).run()
     assert set(app.dataframe[0].value.handle) == broadcasters
 
 
 def test_methodology_reads_the_settings_in_force(monkeypatch, demo_warehouse):
     app = _page(monkeypatch, demo_warehouse, "methodology")
-    settings = app.dataframe[0].value
+    settings = app.table[0].value
     expected = dict(_sql(demo_warehouse,
                          "select setting_name, setting_value from marts.dim_metric_settings"))
-    assert dict(zip(settings.setting_name, settings.setting_value, strict=True)) == expected
+    assert dict(zip(settings.index, settings.Value, strict=True)) == expected
     assert expected["response_window_hours"] == "48"
+    # the table is listed by name: no setting's meaning may lean on the row above it
+    assert not settings.Meaning.str.contains(r"\.\.\.").any()
     text = " ".join(markdown.value for markdown in app.markdown)
     assert "answered_inbound / eligible_inbound" in text
     assert "re-normalised" in text

@@ -24,11 +24,9 @@ def render() -> None:
     st.title("Methodology")
     st.subheader("Settings in force")
     settings = queries.build_info()[["setting_name", "setting_value", "description"]]
-    st.dataframe(settings, hide_index=True, width="stretch",
-                 height=38 + 35 * len(settings), column_config={
-                     "setting_name": "Setting", "setting_value": "Value",
-                     "description": st.column_config.TextColumn("Meaning", width="large"),
-                 })
+    # a static table: every meaning is read whole, wrapped, never cut at the column's edge
+    st.table(settings.rename(columns={"setting_name": "Setting", "setting_value": "Value",
+                                      "description": "Meaning"}).set_index("Setting"))
     download(settings, "settings_in_force", "settings_csv")
     for table, title in TABLES.items():
         st.subheader(title)
