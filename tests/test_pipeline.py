@@ -42,6 +42,19 @@ def test_demo_warehouse_holds_the_marts(demo_warehouse, demo_corpus):
     assert broadcasters == expected
 
 
+def test_counts_in_the_marts_are_integers_every_client_reads_as_such(demo_warehouse):
+    # DuckDB's sum() of bigints is a HUGEINT, which pandas (the dashboard's CSV downloads,
+    # analysts' notebooks) reads as float64: 241.0 posts
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        wide = con.execute(
+            "select table_name || '.' || column_name from duckdb_columns() "
+            "where schema_name = 'marts' and data_type in ('HUGEINT', 'UHUGEINT')").fetchall()
+        frame = con.execute("select * from marts.department_scorecard").df()
+    assert wide == []
+    assert str(frame.posts_original.dtype) == "int64"
+    assert str(frame.broadcaster_accounts.dtype) == "int64"
+
+
 def test_the_build_copy_is_separate_from_the_published_file(demo_warehouse):
     build = demo_warehouse.parent / ".govpulse-build" / demo_warehouse.name
     assert build.exists() and demo_warehouse.exists()
