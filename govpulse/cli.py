@@ -184,7 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="extract, build and publish the warehouse")
     run.add_argument("--registry", required=True, help="account registry (CSV or YAML)")
-    run.add_argument("--source", choices=SOURCES, default="files")
+    run.add_argument("--source", choices=SOURCES, default="files",
+                     help="where the tweets come from: files (the --input folder, default) "
+                          "or x (the X API v2, with the bearer token in X_BEARER_TOKEN)")
     run.add_argument("--input", help="folder of twarc2 JSONL files / X archives (files source)")
     run.add_argument("--warehouse", required=True, help="warehouse file to publish (.duckdb)")
     run.add_argument("--as-of", default=None,
@@ -201,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     dashboard = commands.add_parser("dashboard", help="serve the Streamlit dashboard")
     dashboard.add_argument("--warehouse", required=True, help="published warehouse file")
-    dashboard.add_argument("--port", type=int, default=8501)
+    dashboard.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
     dashboard.set_defaults(handler=cmd_dashboard)
     return parser
 

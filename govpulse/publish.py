@@ -13,7 +13,6 @@ deployment can publish everything with ``GOVPULSE_PUBLISH_RAW=true``.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -22,16 +21,20 @@ from extractors.sql_text import sql_identifier, sql_literal
 
 PUBLISH_RAW_ENV = "GOVPULSE_PUBLISH_RAW"
 PUBLISHED_SCHEMAS = ("marts",)
-# The published marts are written in a storage format DuckDB 1.4 and later read, so analysts
-# can open them with the `duckdb` shell from PyPI (duckdb-cli) and other 1.x tools.
+# The published file is written in a storage format DuckDB 1.4 and later read, so analysts
+# can open it with the `duckdb` shell from PyPI (duckdb-cli) and other 1.x tools.
 STORAGE_VERSION = "v1.4.0"
+
+
+def _attached_published(con: duckdb.DuckDBPyConnection, target: Path) -> None:
+    con.execute(f"attach {sql_literal(str(target))} as published "
+                f"(storage_version '{STORAGE_VERSION}')")
 
 
 def _copy_schemas(build_database: Path, target: Path, schemas: tuple[str, ...]) -> None:
     """Copy the tables of ``schemas``, with their comments, into a new file."""
     with duckdb.connect() as con:
-        con.execute(f"attach {sql_literal(str(target))} as published "
-                    f"(storage_version '{STORAGE_VERSION}')")
+        _attached_published(con, target)
         con.execute("use published")
         con.execute(f"attach {sql_literal(str(build_database))} as build (read_only)")
         tables = con.execute(
@@ -57,6 +60,17 @@ def _copy_schemas(build_database: Path, target: Path, schemas: tuple[str, ...]) 
         con.execute("detach published")
 
 
+def _copy_database(build_database: Path, target: Path) -> None:
+    """Copy the whole build (every schema, table, view and comment) into a new file."""
+    with duckdb.connect() as con:
+        _attached_published(con, target)
+        con.execute(f"attach {sql_literal(str(build_database))} as build (read_only)")
+        con.execute("copy from database build to published")
+        con.execute("detach build")
+        con.execute("checkpoint published")
+        con.execute("detach published")
+
+
 def publish(build_database: Path, warehouse: Path, *, include_raw: bool = False) -> Path:
     """Write the published copy beside ``warehouse`` and rename it into place."""
     if not build_database.exists():
@@ -69,7 +83,9 @@ def publish(build_database: Path, warehouse: Path, *, include_raw: bool = False)
     try:
         staging.unlink(missing_ok=True)
         if include_raw:
-            shutil.copyfile(build_database, staging)
+            # rewritten rather than copied byte for byte: the build copy is in DuckDB 2's
+            # format, which the `duckdb` shell (1.x) cannot open
+            _copy_database(build_database, staging)
         else:
             _copy_schemas(build_database, staging, PUBLISHED_SCHEMAS)
         with staging.open("rb") as handle:

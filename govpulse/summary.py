@@ -10,6 +10,9 @@ import duckdb
 
 from govpulse.settings import build_database_path
 
+# the skipped records a run's summary lists (all of them are in raw.load_issues)
+SKIPPED_SHOWN = 5
+
 
 def warehouse_summary(warehouse: Path) -> str:
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -26,14 +29,15 @@ def warehouse_summary(warehouse: Path) -> str:
         ).fetchone()[0]
     # what the run skipped is in the private build copy (raw is not published by default)
     with duckdb.connect(str(build_database_path(warehouse)), read_only=True) as con:
+        this_run = "run_id = (select run_id from raw.registry limit 1)"
         skipped, api_errors = con.execute(
-            """
-            select count(*) filter (where issue_kind = 'skipped_record'),
-                   count(*) filter (where issue_kind = 'api_error')
-            from raw.load_issues
-            where run_id = (select run_id from raw.registry limit 1)
-            """
-        ).fetchone()
+            "select count(*) filter (where issue_kind = 'skipped_record'), "
+            "count(*) filter (where issue_kind = 'api_error') "
+            f"from raw.load_issues where {this_run}").fetchone()
+        first_skipped = con.execute(
+            "select source_file, source_line, detail from raw.load_issues "
+            f"where {this_run} and issue_kind = 'skipped_record' "
+            "order by source_file, source_line limit ?", [SKIPPED_SHOWN]).fetchall()
     lines = [
         f"warehouse: {warehouse}",
         f"  as of {as_of} UTC",
@@ -43,6 +47,10 @@ def warehouse_summary(warehouse: Path) -> str:
     if skipped or api_errors:
         lines.append(f"  {skipped:,} input records skipped, {api_errors:,} API errors recorded "
                      f"(see raw.load_issues in {build_database_path(warehouse)})")
+    for source_file, source_line, detail in first_skipped:
+        lines.append(f"    skipped {source_file}:{source_line}: {detail}")
+    if skipped > len(first_skipped):
+        lines.append(f"    ...and {skipped - len(first_skipped):,} more")
     beside = Path(sys.executable).with_name("duckdb")
     shell = "duckdb" if shutil.which("duckdb") == str(beside) or not beside.exists() \
         else str(beside)

@@ -17,6 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from govpulse import summary as summary_module
+from govpulse.summary import warehouse_summary
 from tests.conftest import build_warehouse
 
 pytestmark = pytest.mark.e2e
@@ -295,6 +297,14 @@ def test_posts_and_the_newest_fetch(warehouse):
     build = warehouse.parent / ".govpulse-build" / warehouse.name
     issues = _rows(build, "select source_file, source_line from raw.load_issues")
     assert issues == [{"source_file": "collected.jsonl", "source_line": 4}]
+
+
+def test_the_run_summary_names_each_skipped_record(warehouse, monkeypatch):
+    summary = warehouse_summary(warehouse)
+    assert "1 input records skipped" in summary
+    assert "    skipped collected.jsonl:4: " in summary and "more" not in summary
+    monkeypatch.setattr(summary_module, "SKIPPED_SHOWN", 0)
+    assert "    ...and 1 more" in warehouse_summary(warehouse)
 
 
 def test_only_the_marts_are_published(warehouse):

@@ -42,9 +42,18 @@ def test_publish_copies_the_marts_with_their_comments_or_everything(tmp_path):
                              "select score from marts.scores"],
                             capture_output=True, text=True, check=True)
     assert answer.stdout.split() == ["score", "1"]
+    with duckdb.connect(str(build)) as con:
+        con.execute("create view raw.texts as select tweet_text from raw.tweets")
     publish(build, tmp_path / "govpulse.duckdb", include_raw=True)
     with duckdb.connect(str(published), read_only=True) as con:
-        assert con.execute("select tweet_text from raw.tweets").fetchone()[0] == "citizen text"
+        assert con.execute("select tweet_text from raw.texts").fetchone()[0] == "citizen text"
+        assert con.execute("select comment from duckdb_columns() where table_name = 'scores'"
+                           ).fetchone()[0] == "a score"
+    # ...and the whole build when it is published, views included
+    answer = subprocess.run([str(shell), "-readonly", "-csv", str(published), "-c",
+                             "select tweet_text from raw.texts"],
+                            capture_output=True, text=True, check=True)
+    assert answer.stdout.split("\n")[:2] == ["tweet_text", "citizen text"]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["build", "govpulse.duckdb"]
 
 
