@@ -83,6 +83,8 @@ def _failure_messages(result) -> list[str]:
             while error and error.cause and "Failure" not in error.cls_name:
                 error = error.cause
             text = error.message.strip() if error else "failed"
+            # a Failure raised on purpose says what is wrong; its class path says nothing
+            text = text.removeprefix("dagster._core.definitions.events.Failure: ")
             messages.append(f"{event.step_key}: {text}")
     return messages
 
@@ -120,6 +122,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     registry = Path(os.environ[REGISTRY_ENV])
     if not registry.is_file():
         _say(f"govpulse run: registry file {registry} does not exist")
+        return 2
+    # input errors are the user's to fix: one line naming the file, before Dagster starts
+    from extractors.registry import RegistryError, load_registry
+
+    try:
+        load_registry(registry)
+    except RegistryError as exc:
+        _say(f"govpulse run: {exc}")
+        return 2
+    input_dir = Path(os.environ.get(INPUT_DIR_ENV) or ".")
+    if args.source == "files" and not input_dir.is_dir():
+        _say(f"govpulse run: input folder {input_dir} does not exist or is not a folder")
         return 2
 
     from dagster import DagsterInstance

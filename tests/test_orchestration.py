@@ -132,6 +132,27 @@ class FixtureXApi(XApiResource):
                     sleep=lambda _: None)
 
 
+def test_a_scheduled_run_with_a_bad_registry_fails_at_the_registry_naming_the_line(tmp_path):
+    # (`govpulse run` checks the registry before starting Dagster; a schedule or the UI does not)
+    registry = tmp_path / "registry.csv"
+    registry.write_text("handle,department,colour\nHealthDesk,Health,red\n", encoding="utf-8")
+    database = tmp_path / "build.duckdb"
+    result = dg.materialize(
+        [raw_registry],
+        resources={
+            "warehouse": DuckDBResource(database=str(database)),
+            "pipeline": PipelineSettings(warehouse=str(tmp_path / "govpulse.duckdb"),
+                                         registry=str(registry)),
+        },
+        raise_on_error=False,
+    )
+    assert not result.success
+    [failure] = [event for event in result.all_events if event.is_step_failure]
+    assert f"{registry}, line 1: unknown column 'colour'" in \
+        failure.step_failure_data.error.message
+    assert not database.exists()
+
+
 def test_materialize_extraction_with_the_fixture_client(tmp_path):
     registry = tmp_path / "registry.csv"
     registry.write_text("handle,department\nHealthDesk,Health\nghost,Health\n", encoding="utf-8")

@@ -76,9 +76,11 @@ def test_a_bad_registry_stops_the_run_and_publishes_nothing(demo_corpus, tmp_pat
     registry.write_text("handle,department\nDCLahore,Lahore\n@dclahore,Lahore\n",
                         encoding="utf-8")
     warehouse = tmp_path / "govpulse.duckdb"
-    assert build_warehouse(demo_corpus.out_dir, registry, warehouse) == 1
+    assert build_warehouse(demo_corpus.out_dir, registry, warehouse) == 2
     err = capsys.readouterr().err
-    assert f"{registry}, line 3: duplicate handle 'dclahore' (already on line 2)" in err
+    # one line, before Dagster starts: no run, no stack trace
+    assert err.strip() == \
+        f"govpulse run: {registry}, line 3: duplicate handle 'dclahore' (already on line 2)"
     assert not warehouse.exists()
 
 
@@ -92,6 +94,10 @@ def test_missing_input_is_a_clear_usage_error(tmp_path, capsys):
     assert run_cli("run", "--registry", str(tmp_path / "nope.csv"), "--input", str(tmp_path),
                    "--warehouse", str(tmp_path / "w.duckdb")) == 2
     assert "does not exist" in capsys.readouterr().err
+    assert run_cli("run", "--registry", str(registry), "--input", str(tmp_path / "nowhere"),
+                   "--warehouse", str(tmp_path / "w.duckdb")) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"govpulse run: input folder {tmp_path / 'nowhere'} does not exist or is not a folder")
     assert run_cli("run", "--registry", str(registry), "--input", str(tmp_path),
                    "--warehouse", str(tmp_path / "w.duckdb"), "--as-of", "yesterday") == 2
     assert "not an ISO-8601 timestamp" in capsys.readouterr().err

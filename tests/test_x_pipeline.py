@@ -49,6 +49,10 @@ def test_the_token_never_reaches_an_output(demo_corpus, tmp_path, capsys, caplog
         assert _run_x(demo_corpus.registry, warehouse, standin.url, token=TOKEN + "-wrong") == 1
     captured = capsys.readouterr()
     assert "X_BEARER_TOKEN" in captured.err  # the refusal says what to fix
+    # ...in the run's last words, without Dagster's class path
+    [last_words] = [line for line in captured.err.splitlines()
+                    if line.startswith("  raw_tweets_and_users: ")]
+    assert "X_BEARER_TOKEN" in last_words and "dagster" not in last_words, last_words
     for text in (captured.out, captured.err, caplog.text):
         assert TOKEN not in text
     files = [path for path in list(home.rglob("*")) + list(tmp_path.rglob("*.duckdb*"))
