@@ -49,6 +49,9 @@ test: manifest lint
 	$(BIN)/python -m pytest
 
 # The Dagster UI with this repository's instance config (dagster.yaml) under .dagster_home/.
+# Its jobs read the demo corpus unless the environment or a .env file names other inputs.
+dagster: export GOVPULSE_REGISTRY ?= $(DEMO_DIR)/registry.csv
+dagster: export GOVPULSE_INPUT_DIR ?= $(DEMO_DIR)
 dagster: manifest $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m orchestration.definitions
 
