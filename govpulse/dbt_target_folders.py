@@ -17,6 +17,9 @@ import time
 from pathlib import Path
 
 FAILED_PREFIX = "failed-"
+# what a failed build's folder may hold that says why, as the log names it
+ARTIFACTS = {"dbt.log": "dbt's log", "compiled": "the compiled SQL",
+             "run_results.json": "run_results.json"}
 FAILED_KEPT = 5
 ABANDONED_AFTER_SECONDS = 24 * 3600
 
@@ -58,3 +61,12 @@ def keep_failed(folder: Path, kept: int = FAILED_KEPT) -> Path | None:
     for path in newest_first[max(kept - 1, 0):]:
         shutil.rmtree(path, ignore_errors=True)
     return failed
+
+
+def describe_kept(folder: Path) -> str:
+    """A log line saying what of a failed build is kept in ``folder`` (what dbt wrote of it)."""
+    present = [label for name, label in ARTIFACTS.items() if (folder / name).exists()]
+    if not present:
+        return f"this failed build's folder is kept in {folder} (dbt wrote no log, SQL or results)"
+    listed = present[0] if len(present) == 1 else f"{', '.join(present[:-1])} and {present[-1]}"
+    return f"{listed} of this failed build {'is' if len(present) == 1 else 'are'} kept in {folder}"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from govpulse.dbt_target_folders import (
     FAILED_PREFIX,
+    describe_kept,
     invocation_folder,
     keep_failed,
     remove_abandoned,
@@ -73,3 +74,19 @@ def test_a_folder_that_cannot_be_renamed_stays_where_it_is(tmp_path, monkeypatch
     monkeypatch.setattr(Path, "rename", refuse)
     assert keep_failed(failing) == failing  # no error over the build's own
     assert (failing / "run_results.json").is_file()
+
+
+def test_the_log_line_names_only_what_dbt_wrote(tmp_path):
+    full = _folder(tmp_path / "full", time.time())
+    (full / "dbt.log").write_text("log", encoding="utf-8")
+    (full / "compiled").mkdir()
+    assert describe_kept(full) == (f"dbt's log, the compiled SQL and run_results.json of this "
+                                   f"failed build are kept in {full}")
+    parse_failed = tmp_path / "parse-failed"
+    parse_failed.mkdir()
+    (parse_failed / "dbt.log").write_text("log", encoding="utf-8")
+    assert describe_kept(parse_failed) == \
+        f"dbt's log of this failed build is kept in {parse_failed}"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "dbt wrote no log, SQL or results" in describe_kept(empty)

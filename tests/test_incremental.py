@@ -296,7 +296,8 @@ def test_daily_build_tests_the_rows_written_since_each_test_last_passed(
 
     assert build_warehouse(corpus, registry, warehouse, LATER_AS_OF) != 0
     # the failed build's dbt artifacts are kept, and the log says where
-    kept = re.search(r"failed build are kept in (.+)$", capsys.readouterr().err, re.MULTILINE)
+    kept = re.search(r"run_results.json of this failed build are kept in (.+)$",
+                     capsys.readouterr().err, re.MULTILINE)
     assert kept, "the kept folder is not named"
     results = json.loads((Path(kept[1]) / "run_results.json").read_text(encoding="utf-8"))
     assert any(result["status"] == "fail" and replies_test in result["unique_id"]

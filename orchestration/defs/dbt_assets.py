@@ -14,7 +14,12 @@ from dagster_duckdb import DuckDBResource
 from govpulse import dbt_unit_tests
 from govpulse.dbt_args import build_args, build_environment
 from govpulse.dbt_parse_state import keep_parse_state, restore_parse_state
-from govpulse.dbt_target_folders import invocation_folder, keep_failed, remove_abandoned
+from govpulse.dbt_target_folders import (
+    describe_kept,
+    invocation_folder,
+    keep_failed,
+    remove_abandoned,
+)
 from govpulse.incremental_schema import outdated_incremental_tables
 from govpulse.settings import dbt_state_path, format_as_of, parse_as_of
 from orchestration.defs.raw_assets import DUCKDB_POOL
@@ -81,5 +86,4 @@ def govpulse_dbt_models(
         else:
             failed = keep_failed(target_path)
             if failed:
-                context.log.warning(f"dbt's log, compiled SQL and run_results.json of this "
-                                    f"failed build are kept in {failed}")
+                context.log.warning(describe_kept(failed))
