@@ -135,6 +135,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.source == "files" and not input_dir.is_dir():
         _say(f"govpulse run: input folder {input_dir} does not exist or is not a folder")
         return 2
+    if args.source == "x":
+        from extractors.x_client import XApiError, XApiSettings
+
+        try:
+            XApiSettings.from_env()  # the token is there; its messages never hold it
+        except XApiError as exc:
+            _say(f"govpulse run: {exc}")
+            return 2
 
     from dagster import DagsterInstance
 

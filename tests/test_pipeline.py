@@ -102,6 +102,11 @@ def test_missing_input_is_a_clear_usage_error(tmp_path, capsys):
                    "--warehouse", str(tmp_path / "w.duckdb"), "--as-of", "yesterday") == 2
     assert "not an ISO-8601 timestamp" in capsys.readouterr().err
     with restored_environment():
+        os.environ.pop("X_BEARER_TOKEN", None)
+        assert run_cli("run", "--registry", str(registry), "--source", "x",
+                       "--warehouse", str(tmp_path / "w.duckdb")) == 2
+    assert capsys.readouterr().err.startswith("govpulse run: X_BEARER_TOKEN is not set")
+    with restored_environment():
         os.environ["GOVPULSE_DBT_TARGET"] = "bigquery"
         assert run_cli("run", "--registry", str(registry), "--input", str(tmp_path),
                        "--warehouse", str(tmp_path / "w.duckdb")) == 2
