@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -51,8 +50,9 @@ def warehouse_summary(warehouse: Path) -> str:
         lines.append(f"    skipped {source_file}:{source_line}: {detail}")
     if skipped > len(first_skipped):
         lines.append(f"    ...and {skipped - len(first_skipped):,} more")
+    # the shell installed with govpulse, by its full path: `make` puts .venv/bin on its own
+    # PATH, not on the user's shell's
     beside = Path(sys.executable).with_name("duckdb")
-    shell = "duckdb" if shutil.which("duckdb") == str(beside) or not beside.exists() \
-        else str(beside)
+    shell = str(beside) if beside.exists() else "duckdb"
     lines.append(f"  query it: {shell} -readonly {warehouse}")
     return "\n".join(lines)

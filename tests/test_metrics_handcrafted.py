@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 
 import duckdb
@@ -302,6 +303,8 @@ def test_posts_and_the_newest_fetch(warehouse):
 def test_the_run_summary_names_each_skipped_record(warehouse, monkeypatch):
     summary = warehouse_summary(warehouse)
     assert "1 input records skipped" in summary
+    # the duckdb shell installed beside this Python, whatever PATH holds
+    assert f"query it: {Path(sys.executable).with_name('duckdb')} -readonly {warehouse}" in summary
     assert "    skipped collected.jsonl:4: " in summary and "more" not in summary
     monkeypatch.setattr(summary_module, "SKIPPED_SHOWN", 0)
     assert "    ...and 1 more" in warehouse_summary(warehouse)
