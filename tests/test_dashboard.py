@@ -115,6 +115,13 @@ def test_account_drill_down(monkeypatch, demo_warehouse):
                   _sql(demo_warehouse, "select period_start_at from marts.department_scorecard "
                                        "where period = 'last_28d' limit 1")[0][0])[0][0]
     assert unanswered.inbound_created_at.iloc[0] == oldest
+    never = _sql(demo_warehouse,
+                 "select eligible_inbound - answered_inbound - late_inbound "
+                 "from marts.account_scorecard where account_id = ? and period = 'last_28d'",
+                 account_id)[0][0]
+    assert never > len(unanswered) == 20
+    assert f"The 20 oldest of {never:,} replies never answered, last 28 days" in \
+        " ".join(caption.value for caption in app.caption)
     shouty = _sql(demo_warehouse, "select account_id from marts.dim_accounts "
                                   "where handle = 'PunjabHealthMin'")[0][0]
     app = _page(monkeypatch, demo_warehouse, "account", account=shouty)

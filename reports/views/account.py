@@ -62,6 +62,10 @@ def render() -> None:
     if unanswered.empty:
         st.success("No unanswered eligible reply in this period.")
     else:
+        never = int(status.loc[status.status == "unanswered", "replies"].sum())
+        shown = "All" if never == len(unanswered) else f"The {len(unanswered)} oldest of"
+        st.caption(f"{shown} {never:,} replies never answered, "
+                   f"{period_label(chosen.period).lower()} (pending ones left out).")
         st.dataframe(unanswered, hide_index=True, width="stretch",
                      height=table_height(len(unanswered)), column_config={
                          "inbound_tweet_id": st.column_config.TextColumn("Reply"),
