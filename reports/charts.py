@@ -39,13 +39,28 @@ def histogram(frame: pd.DataFrame, title: str) -> alt.Chart:
     )
 
 
+# What became of citizens' replies, in this order and these colours on every page.
+STATUSES = ["answered", "answered late", "unanswered", "pending"]
+_STATUS_COLOURS = alt.Scale(domain=STATUSES, range=[OKABE_ITO[2], OKABE_ITO[1], OKABE_ITO[5],
+                                                    OKABE_ITO[4]])
+
+
 def status_bars(frame: pd.DataFrame, title: str) -> alt.Chart:
-    domain = ["answered", "answered late", "unanswered", "pending"]
     return alt.Chart(frame, title=title).mark_bar().encode(
         x=alt.X("replies:Q", title="Inbound replies"),
-        y=alt.Y("status:N", title="Status", sort=domain),
-        color=alt.Color("status:N", title="Status",
-                        scale=alt.Scale(domain=domain, range=[OKABE_ITO[2], OKABE_ITO[1],
-                                                              OKABE_ITO[5], OKABE_ITO[4]])),
+        y=alt.Y("status:N", title="Status", sort=STATUSES),
+        color=alt.Color("status:N", title="Status", scale=_STATUS_COLOURS),
         tooltip=["status", "replies"],
+    )
+
+
+def status_by_month(frame: pd.DataFrame, title: str) -> alt.Chart:
+    """Columns month, status (one of STATUSES), replies: one bar per month, stacked."""
+    ranked = frame.assign(status_rank=frame.status.map(STATUSES.index))
+    return alt.Chart(ranked, title=title).mark_bar().encode(
+        x=alt.X("month:O", title="Month"),
+        y=alt.Y("replies:Q", title="Inbound replies", stack="zero"),
+        color=alt.Color("status:N", title="Status", scale=_STATUS_COLOURS, sort=STATUSES),
+        order=alt.Order("status_rank:Q"),
+        tooltip=["month", "status", "replies"],
     )

@@ -10,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from govpulse.settings import WAREHOUSE_ENV
+from reports import queries
+from reports.views.department import reply_outcomes_by_month
 
 APP = str(Path(__file__).resolve().parent.parent / "reports" / "app.py")
 PAGES = ["league_table", "department", "account", "training", "methodology"]
@@ -98,6 +100,13 @@ def test_department_scorecard(monkeypatch, demo_warehouse):
         demo_warehouse, "select handle from marts.account_scorecard where period = 'last_28d' "
         "and department = ? order by composite_score desc nulls last, handle", department)]
     assert app.dataframe[0].value.handle.tolist() == expected
+    # the monthly outcomes add up to each month's inbound replies, none negative
+    trend = queries.department_trend(department)  # (the warehouse _page set)
+    outcomes = reply_outcomes_by_month(trend)
+    assert (outcomes.replies >= 0).all() and set(outcomes.status) == {
+        "answered", "answered late", "unanswered", "pending"}
+    totals = outcomes.groupby("month").replies.sum()
+    assert totals.to_dict() == dict(zip(trend.month, trend.inbound_replies, strict=True))
 
 
 def test_account_drill_down(monkeypatch, demo_warehouse):

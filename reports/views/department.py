@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from reports import charts, queries
@@ -21,6 +22,18 @@ ACCOUNT_COLUMNS = {
     "tone_flag_pct": st.column_config.NumberColumn("Tone flags", format="%.1f%%"),
     "is_broadcaster": st.column_config.CheckboxColumn("Broadcaster"),
 }
+
+
+def reply_outcomes_by_month(trend: pd.DataFrame) -> pd.DataFrame:
+    """month, status, replies: each month's inbound replies split four ways (they add up)."""
+    outcomes = trend.assign(**{
+        "answered": trend.answered_inbound,
+        "answered late": trend.late_inbound,
+        "unanswered": trend.eligible_inbound - trend.answered_inbound - trend.late_inbound,
+        "pending": trend.pending_inbound,
+    })
+    return outcomes.melt(id_vars="month", value_vars=charts.STATUSES, var_name="status",
+                         value_name="replies")
 
 
 def render() -> None:
@@ -52,16 +65,11 @@ def render() -> None:
                                             "Median response time by month", "Minutes"),
                        width="stretch")
     histogram = queries.response_time_histogram(chosen.period, department=department)
-    volume = trend.melt(id_vars="month", value_vars=["answered_inbound", "late_inbound",
-                                                     "pending_inbound"],
-                        var_name="status", value_name="replies")
-    volume["status"] = volume.status.str.replace("_inbound", "")
     left, right = st.columns(2)
     left.altair_chart(charts.histogram(
         histogram, f"Response times, {period_label(chosen.period).lower()}"),
         width="stretch")
-    right.altair_chart(charts.stacked_bars(
-        volume, "month", "Month", "replies", "Inbound replies", "status", "Status",
-        "Inbound volume: answered, late, pending (the rest unanswered)"),
+    right.altair_chart(charts.status_by_month(
+        reply_outcomes_by_month(trend), "What became of citizens' replies, by month"),
         width="stretch")
     st.caption(f"Inbound replies by month: {int(trend.inbound_replies.sum()):,} in all.")
