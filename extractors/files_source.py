@@ -68,9 +68,18 @@ class FilesReport:
         return sum(1 for file in self.files if file.tweets == 0)
 
 
+class InputFolderError(OSError):
+    """The input folder, or a folder in it, cannot be listed: the run stops and names it
+    (landing the rest would silently leave that folder's tweets out)."""
+
+
 def _entries(folder: str) -> Iterator[os.DirEntry]:
     """Every entry under ``folder``; folders linked to are not entered (as ``Path.rglob``)."""
-    with os.scandir(folder) as entries:
+    try:
+        listing = os.scandir(folder)
+    except OSError as exc:
+        raise InputFolderError(f"cannot list folder {folder} ({exc.strerror})") from None
+    with listing as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 yield from _entries(entry.path)
@@ -81,7 +90,7 @@ def _entries(folder: str) -> Iterator[os.DirEntry]:
 def discover(input_dir: Path) -> list[Path]:
     """Every file of a known shape under ``input_dir``, in a stable order."""
     if not input_dir.is_dir():
-        raise FileNotFoundError(f"input folder {input_dir} does not exist or is not a folder")
+        raise InputFolderError(f"input folder {input_dir} does not exist or is not a folder")
     # (os.scandir, not Path.rglob: a day of a national corpus is tens of thousands of files)
     found = [entry.path for entry in _entries(str(input_dir))
              if (entry.name.lower().endswith((".jsonl", ".jsonl.gz", ".json"))

@@ -6,12 +6,13 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 from datetime import UTC, datetime
 
 import duckdb
 import pytest
 
-from extractors.files_source import load_files
+from extractors.files_source import InputFolderError, load_files
 from extractors.landing import RawLanding
 from extractors.x_records import tweet_record
 from tests.test_x_records import TWEET, USER
@@ -136,8 +137,28 @@ def test_archive_without_account_js_is_reported(tmp_path, con):
 
 
 def test_missing_input_folder(tmp_path, con):
-    with pytest.raises(FileNotFoundError, match="does not exist"):
+    with pytest.raises(InputFolderError, match="does not exist"):
         _load(con, tmp_path / "nope")
+
+
+def test_a_folder_that_cannot_be_listed_stops_the_landing_and_is_named(
+        tmp_path, con, monkeypatch):
+    # (tests run as root here, which chmod does not stop: the refusal is simulated)
+    locked = tmp_path / "collected" / "locked"
+    locked.mkdir(parents=True)
+    (tmp_path / "collected" / "open.jsonl").write_text("", encoding="utf-8")
+    scandir = os.scandir
+
+    def refusing(path):
+        if str(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing)
+    with pytest.raises(InputFolderError,
+                       match=rf"cannot list folder {re.escape(str(locked))} \(Permission denied\)"):
+        _load(con, tmp_path / "collected")
+    assert con.execute("select count(*) from raw.load_files").fetchone()[0] == 0
 
 
 def test_files_gone_since_they_were_listed_are_reported_and_the_rest_lands(

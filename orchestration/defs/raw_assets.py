@@ -109,7 +109,7 @@ def _extract_files(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
         try:
             report = files_source.load_files(Path(pipeline.input_dir), landing,
                                              progress=context.log.info)
-        except FileNotFoundError as error:
+        except files_source.InputFolderError as error:
             raise dg.Failure(str(error), allow_retries=False) from None
     context.log.info(
         f"{len(report.files)} files: {report.tweets_read:,} tweets and {report.users_read:,} users "
