@@ -35,7 +35,7 @@ from extractors.landing import RawLanding, ensure_pseudonym_key, land_registry  
 from extractors.raw_export import export_fetches, export_registry  # noqa: E402
 from extractors.registry import load_registry  # noqa: E402
 from govpulse import dbt_unit_tests  # noqa: E402
-from govpulse.dbt_args import build_args, build_environment  # noqa: E402
+from govpulse.dbt_args import DAILY_THREADS, build_args, build_environment  # noqa: E402
 from govpulse.publish import publish  # noqa: E402
 from govpulse.settings import dbt_state_path, private_dir, raw_parquet_dir, spark_dir  # noqa: E402
 
@@ -153,7 +153,9 @@ def dbt_build(warehouse: Path, full_refresh: bool, as_of: datetime,
     without_unit_tests = bool(
         dbt_unit_tests.left_out_since(unit_tests_state, fingerprint, full_refresh))
     command = [str(Path(sys.executable).with_name("dbt")),
-               *build_args(full_refresh=full_refresh, without_unit_tests=without_unit_tests),
+               *build_args(full_refresh=full_refresh, without_unit_tests=without_unit_tests,
+                           threads=DAILY_THREADS if target == "duckdb" and not full_refresh
+                           else None),
                "--project-dir", str(project), "--profiles-dir", str(project),
                "--target-path", str(target_path), "--quiet", "--target", target]
     subprocess.run(command, env=env, check=True)

@@ -38,3 +38,12 @@ def outdated_incremental_tables(con: duckdb.DuckDBPyConnection,
     }
     return sorted(f"{schema}.{table}" for (schema, table), columns in expected.items()
                   if (schema, table) in built and built[(schema, table)] != columns)
+
+
+def incremental_tables_built(con: duckdb.DuckDBPyConnection,
+                             manifest: Mapping[str, Any]) -> bool:
+    """Whether every incremental model's table is in ``con``'s database: a run then adds to
+    them (a daily build); else it builds them whole."""
+    built = set(con.execute("select schema_name, table_name from duckdb_tables() "
+                            "where database_name = current_database()").fetchall())
+    return set(incremental_columns(manifest)) <= built

@@ -21,6 +21,7 @@ from tests.conftest import run_dbt
 
 def test_build_args_carry_overrides_only_and_as_of_goes_to_the_environment():
     assert build_args() == ["build"]
+    assert build_args(threads=2) == ["build", "--threads", "2"]
     assert build_args({"response_window_hours": 24, "exclaim_min_count": 3},
                       full_refresh=True) == [
         "build", "--vars", '{"exclaim_min_count": 3, "response_window_hours": 24}',

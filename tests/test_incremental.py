@@ -20,7 +20,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from govpulse.incremental_schema import outdated_incremental_tables
+from govpulse.dbt_args import DAILY_THREADS
+from govpulse.incremental_schema import incremental_tables_built, outdated_incremental_tables
 from govpulse.settings import dbt_state_path
 from tests.conftest import build_warehouse, copied_warehouse, marts_snapshot, run_dbt
 from tests.test_metrics_handcrafted import AS_OF, _write_corpus, tweet
@@ -119,7 +120,10 @@ def test_incremental_equals_full_refresh(tmp_path, first_build, full_build, seco
     assert build_warehouse(tmp_path / "second", registry, incremental, second_as_of) == 0
     # the next run left them out (nothing they check changed), and said so
     assert _unit_tests_passed_at(incremental) == unit_tests_passed
-    assert "dbt unit tests left out: they passed at " in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "dbt unit tests left out: they passed at " in err
+    # a daily build runs two dbt threads (its rows are compared with one thread's below)
+    assert f"--threads {DAILY_THREADS}" in err
 
     full = full_build(second_as_of)
 
@@ -129,7 +133,9 @@ def test_incremental_equals_full_refresh(tmp_path, first_build, full_build, seco
                            "--full-refresh") == 0
     # a full refresh runs the unit tests whatever was kept (and keeps when they passed again)
     assert _unit_tests_passed_at(refreshed) != unit_tests_passed
-    assert "dbt unit tests left out" not in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "dbt unit tests left out" not in err
+    assert "--threads" not in err  # whole builds keep profiles.yml's one thread
 
     # (source_file differs: the combined build reads first/ and second/ subfolders)
     got = _snapshot(incremental)
@@ -339,3 +345,7 @@ def test_outdated_incremental_tables_are_those_whose_columns_differ():
         con.execute("create table staging.old (id varchar)")
         con.execute("create table staging.plain (id varchar, extra int)")
         assert outdated_incremental_tables(con, manifest) == ["staging.old"]
+        # ...and a run adds to them (a daily build) only when every one of them is there
+        assert not incremental_tables_built(con, manifest)
+        con.execute("create table staging.new (id varchar)")
+        assert incremental_tables_built(con, manifest)

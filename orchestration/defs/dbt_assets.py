@@ -12,7 +12,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
 from govpulse import dbt_unit_tests
-from govpulse.dbt_args import build_args, build_environment
+from govpulse.dbt_args import DAILY_THREADS, build_args, build_environment
 from govpulse.dbt_parse_state import keep_parse_state, restore_parse_state
 from govpulse.dbt_target_folders import (
     describe_kept,
@@ -20,7 +20,7 @@ from govpulse.dbt_target_folders import (
     keep_failed,
     remove_abandoned,
 )
-from govpulse.incremental_schema import outdated_incremental_tables
+from govpulse.incremental_schema import incremental_tables_built, outdated_incremental_tables
 from govpulse.settings import dbt_state_path, format_as_of, parse_as_of
 from orchestration.defs.raw_assets import DUCKDB_POOL
 from orchestration.defs.resources import PipelineSettings
@@ -47,14 +47,16 @@ def govpulse_dbt_models(
     context.log.info(f"dbt build with as_of {format_as_of(as_of)}")
     overrides = json.loads(pipeline.dbt_vars) if pipeline.dbt_vars else None
     full_refresh = config.full_refresh or pipeline.full_refresh
+    daily = False
     if not full_refresh and pipeline.dbt_target == "duckdb":
         with warehouse.get_connection() as con:
             outdated = outdated_incremental_tables(con, MANIFEST)
+            daily = incremental_tables_built(con, MANIFEST)
         if outdated:
             context.log.warning(
                 f"{', '.join(outdated)}: built by an earlier govpulse, with other columns than "
                 "the models now write; rebuilding the incremental models whole (--full-refresh)")
-            full_refresh = True
+            full_refresh, daily = True, False
     warehouse_path = Path(pipeline.warehouse)
     unit_tests_state = dbt_state_path(warehouse_path, pipeline.dbt_target, "unit_tests.json")
     project = dbt_unit_tests.fingerprint(Path(dbt.project_dir), pipeline.dbt_target, overrides)
@@ -73,7 +75,8 @@ def govpulse_dbt_models(
         # dagster-dbt hands dbt a copy of this process's environment as cli() starts it
         with mock.patch.dict(os.environ, build_environment(as_of)):
             invocation = dbt.cli(build_args(overrides, full_refresh=full_refresh,
-                                            without_unit_tests=bool(unit_tests_passed_at)),
+                                            without_unit_tests=bool(unit_tests_passed_at),
+                                            threads=DAILY_THREADS if daily else None),
                                  context=context, target_path=target_path)
         yield from invocation.stream()
         dbt_unit_tests.record_passed(unit_tests_state, project, target_path / "run_results.json",
