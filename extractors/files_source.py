@@ -87,10 +87,15 @@ def _entries(folder: str) -> Iterator[os.DirEntry]:
                 yield entry
 
 
-def discover(input_dir: Path) -> list[Path]:
-    """Every file of a known shape under ``input_dir``, in a stable order."""
+def check_input_folder(input_dir: Path) -> None:
+    """Raise InputFolderError unless ``input_dir`` is a folder."""
     if not input_dir.is_dir():
         raise InputFolderError(f"input folder {input_dir} does not exist or is not a folder")
+
+
+def discover(input_dir: Path) -> list[Path]:
+    """Every file of a known shape under ``input_dir``, in a stable order."""
+    check_input_folder(input_dir)
     # (os.scandir, not Path.rglob: a day of a national corpus is tens of thousands of files)
     found = [entry.path for entry in _entries(str(input_dir))
              if (entry.name.lower().endswith((".jsonl", ".jsonl.gz", ".json"))

@@ -131,10 +131,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     except RegistryError as exc:
         _say(f"govpulse run: {exc}")
         return 2
-    input_dir = Path(os.environ.get(INPUT_DIR_ENV) or ".")
-    if args.source == "files" and not input_dir.is_dir():
-        _say(f"govpulse run: input folder {input_dir} does not exist or is not a folder")
-        return 2
+    if args.source == "files":
+        from extractors.files_source import InputFolderError, check_input_folder
+
+        try:
+            check_input_folder(Path(os.environ[INPUT_DIR_ENV]))
+        except InputFolderError as exc:
+            _say(f"govpulse run: {exc}")
+            return 2
     if args.source == "x":
         from extractors.x_client import XApiError, XApiSettings
 
