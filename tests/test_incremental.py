@@ -337,6 +337,9 @@ def test_outdated_incremental_tables_are_those_whose_columns_differ():
                                "columns": {"id": {}}},
         "model.govpulse.plain": {"resource_type": "model", "schema": "staging", "alias": "plain",
                                  "config": {"materialized": "table"}, "columns": {"id": {}}},
+        "model.govpulse.int_official_accounts": {
+            "resource_type": "model", "schema": "intermediate", "alias": "int_official_accounts",
+            "config": {"materialized": "table"}, "columns": {}},
         "test.govpulse.unique_kept_id": {"resource_type": "test"},
     }}
     with duckdb.connect() as con:
@@ -345,7 +348,11 @@ def test_outdated_incremental_tables_are_those_whose_columns_differ():
         con.execute("create table staging.old (id varchar)")
         con.execute("create table staging.plain (id varchar, extra int)")
         assert outdated_incremental_tables(con, manifest) == ["staging.old"]
-        # ...and a run adds to them (a daily build) only when every one of them is there
+        # ...and a run adds to them (a daily build) only when every one of them is there,
+        # with the state table their hooks keep
         assert not incremental_tables_built(con, manifest)
         con.execute("create table staging.new (id varchar)")
+        assert not incremental_tables_built(con, manifest)
+        con.execute("create schema intermediate")
+        con.execute("create table intermediate.landed_watermarks (model varchar)")
         assert incremental_tables_built(con, manifest)
