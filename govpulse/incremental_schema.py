@@ -42,11 +42,8 @@ def outdated_incremental_tables(con: duckdb.DuckDBPyConnection,
 
 def incremental_tables_built(con: duckdb.DuckDBPyConnection,
                              manifest: Mapping[str, Any]) -> bool:
-    """Whether every incremental model's table, and the landed_watermarks table their hooks
-    keep beside int_official_accounts (macros/incremental_layer.sql), are in ``con``'s
-    database: a run then adds to them (a daily build); else it builds them whole. (Two
-    models' hooks creating landed_watermarks at once would conflict in DuckDB's catalog.)"""
+    """Whether every incremental model's table is in ``con``'s database: a run then adds to
+    them (a daily build); else it builds them whole."""
     built = set(con.execute("select schema_name, table_name from duckdb_tables() "
                             "where database_name = current_database()").fetchall())
-    state_schema = manifest["nodes"]["model.govpulse.int_official_accounts"]["schema"]
-    return set(incremental_columns(manifest)) | {(state_schema, "landed_watermarks")} <= built
+    return set(incremental_columns(manifest)) <= built

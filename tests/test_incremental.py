@@ -272,6 +272,25 @@ def test_the_intermediate_layer_reads_on_from_where_its_inputs_were(tmp_path, fi
         assert f"landed_at > cast('{newest_text}' as timestamptz)" in sql, model
 
 
+def test_a_daily_build_creates_the_watermarks_table_before_its_models_run(
+        tmp_path, first_build, capsys):
+    """A build copy whose incremental tables predate landed_watermarks: the daily build's
+    two dbt threads would run two models whose post-hooks write it side by side; the run's
+    start creates it first (two creates at once conflict in DuckDB's catalog)."""
+    _, registry, first_warehouse = first_build
+    _second_delivery(tmp_path / "second")
+    warehouse = copied_warehouse(first_warehouse, tmp_path / "incremental")
+    build = warehouse.parent / ".govpulse-build" / warehouse.name
+    with duckdb.connect(str(build)) as con:
+        con.execute("drop table intermediate.landed_watermarks")
+    assert build_warehouse(tmp_path / "second", registry, warehouse, AS_OF) == 0
+    assert f"--threads {DAILY_THREADS}" in capsys.readouterr().err
+    with duckdb.connect(str(build), read_only=True) as con:
+        kept = {row[0] for row in con.execute(
+            "select model from intermediate.landed_watermarks").fetchall()}
+    assert kept == set(INCREMENTAL_INTERMEDIATES)
+
+
 def _test_passed_through(build: Path, test_name: str) -> tuple | None:
     with duckdb.connect(str(build), read_only=True) as con:
         return con.execute("select passed_through from intermediate.data_test_watermarks "
@@ -337,9 +356,6 @@ def test_outdated_incremental_tables_are_those_whose_columns_differ():
                                "columns": {"id": {}}},
         "model.govpulse.plain": {"resource_type": "model", "schema": "staging", "alias": "plain",
                                  "config": {"materialized": "table"}, "columns": {"id": {}}},
-        "model.govpulse.int_official_accounts": {
-            "resource_type": "model", "schema": "intermediate", "alias": "int_official_accounts",
-            "config": {"materialized": "table"}, "columns": {}},
         "test.govpulse.unique_kept_id": {"resource_type": "test"},
     }}
     with duckdb.connect() as con:
@@ -348,11 +364,7 @@ def test_outdated_incremental_tables_are_those_whose_columns_differ():
         con.execute("create table staging.old (id varchar)")
         con.execute("create table staging.plain (id varchar, extra int)")
         assert outdated_incremental_tables(con, manifest) == ["staging.old"]
-        # ...and a run adds to them (a daily build) only when every one of them is there,
-        # with the state table their hooks keep
+        # ...and a run adds to them (a daily build) only when every one of them is there
         assert not incremental_tables_built(con, manifest)
         con.execute("create table staging.new (id varchar)")
-        assert not incremental_tables_built(con, manifest)
-        con.execute("create schema intermediate")
-        con.execute("create table intermediate.landed_watermarks (model varchar)")
         assert incremental_tables_built(con, manifest)

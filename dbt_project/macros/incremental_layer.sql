@@ -42,12 +42,24 @@
                                   identifier=identifier)) }}
 {%- endmacro %}
 
-{#- Post-hook (DuckDB): keep the newest landed_at of `inputs`, the tables the model reads. -#}
-{% macro save_landed_watermark(inputs) -%}
+{#- on-run-start (DuckDB): create landed_watermarks before any model runs. The post-hooks
+    below write it, two at a time on a daily build's two dbt threads; two of them creating it
+    at once would conflict in DuckDB's catalog ("write-write conflict on create"). -#}
+{% macro create_landed_watermarks() -%}
     {%- if target.type == 'duckdb' -%}
+        create schema if not exists {{ landed_watermarks().without_identifier() }};
         create table if not exists {{ landed_watermarks() }} (
             model varchar, registry_fingerprint varchar, landed_through timestamptz
-        );
+        )
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Post-hook (DuckDB): keep the newest landed_at of `inputs`, the tables the model reads
+    (in the table the run's start created). -#}
+{% macro save_landed_watermark(inputs) -%}
+    {%- if target.type == 'duckdb' -%}
         delete from {{ landed_watermarks() }} where model = '{{ this.identifier }}';
         insert into {{ landed_watermarks() }}
         select
