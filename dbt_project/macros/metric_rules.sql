@@ -57,6 +57,17 @@
     (cast({{ numerator }} as double) / nullif({{ denominator }}, 0))
 {%- endmacro %}
 
+{#- Counts stay 64-bit integers: DuckDB's sum of bigints is a 128-bit integer, which pandas
+    and the dashboard's CSV downloads turn into floats ("241.0 posts"). -#}
+{% macro count_sum(expression) -%}
+    cast(sum({{ expression }}) as {{ dbt.type_bigint() }})
+{%- endmacro %}
+
+{#- A count from an outer join: 0 where the joined side has no row. -#}
+{% macro count_or_zero(expression) -%}
+    cast(coalesce({{ expression }}, 0) as {{ dbt.type_bigint() }})
+{%- endmacro %}
+
 {#- 100 * (0.7 * response_rate + 0.3 * speed); speed = 0.5 ^ (median / half-life), and 0 when
     eligible replies exist but none was answered. Null when nothing is eligible. -#}
 {% macro responsiveness_score(response_rate, median_minutes, eligible, answered) -%}

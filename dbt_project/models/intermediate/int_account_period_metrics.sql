@@ -73,20 +73,20 @@ inbound_counts as (
 joined as (
     select
         account_periods.*,
-        cast(coalesce(post_counts.posts_original, 0) as {{ dbt.type_bigint() }}) as posts_original,
-        cast(coalesce(post_counts.posts_reply, 0) as {{ dbt.type_bigint() }}) as posts_reply,
-        cast(coalesce(post_counts.posts_repost, 0) as {{ dbt.type_bigint() }}) as posts_repost,
-        cast(coalesce(inbound_counts.inbound_replies, 0) as {{ dbt.type_bigint() }}) as inbound_replies,
-        cast(coalesce(inbound_counts.eligible_inbound, 0) as {{ dbt.type_bigint() }}) as eligible_inbound,
-        cast(coalesce(inbound_counts.answered_inbound, 0) as {{ dbt.type_bigint() }}) as answered_inbound,
-        cast(coalesce(inbound_counts.late_inbound, 0) as {{ dbt.type_bigint() }}) as late_inbound,
-        cast(coalesce(inbound_counts.pending_inbound, 0) as {{ dbt.type_bigint() }}) as pending_inbound,
+        {{ count_or_zero('post_counts.posts_original') }} as posts_original,
+        {{ count_or_zero('post_counts.posts_reply') }} as posts_reply,
+        {{ count_or_zero('post_counts.posts_repost') }} as posts_repost,
+        {{ count_or_zero('inbound_counts.inbound_replies') }} as inbound_replies,
+        {{ count_or_zero('inbound_counts.eligible_inbound') }} as eligible_inbound,
+        {{ count_or_zero('inbound_counts.answered_inbound') }} as answered_inbound,
+        {{ count_or_zero('inbound_counts.late_inbound') }} as late_inbound,
+        {{ count_or_zero('inbound_counts.pending_inbound') }} as pending_inbound,
         {{ array_item('inbound_counts.response_minutes_quantiles', 0) }} as median_response_minutes,
         {{ array_item('inbound_counts.response_minutes_quantiles', 1) }} as p90_response_minutes,
-        cast(coalesce(post_counts.engagements, 0) as {{ dbt.type_bigint() }}) as engagements,
-        cast(coalesce(post_counts.caps_posts, 0) as {{ dbt.type_bigint() }}) as caps_posts,
-        cast(coalesce(post_counts.exclaim_posts, 0) as {{ dbt.type_bigint() }}) as exclaim_posts,
-        cast(coalesce(post_counts.tone_flagged_posts, 0) as {{ dbt.type_bigint() }}) as tone_flagged_posts
+        {{ count_or_zero('post_counts.engagements') }} as engagements,
+        {{ count_or_zero('post_counts.caps_posts') }} as caps_posts,
+        {{ count_or_zero('post_counts.exclaim_posts') }} as exclaim_posts,
+        {{ count_or_zero('post_counts.tone_flagged_posts') }} as tone_flagged_posts
     from account_periods
     left join post_counts
         on account_periods.account_id = post_counts.account_id

@@ -20,26 +20,23 @@ department_sums as (
         max(previous_period) as previous_period,
         bool_or(is_comparison) as is_comparison,
         count(*) as accounts,
-        -- counts stay integers (DuckDB's sum of bigints is a 128-bit integer, which pandas and
-        -- CSV exports turn into floats: 241.0 posts)
-        cast(sum(posts_original) as {{ dbt.type_bigint() }}) as posts_original,
-        cast(sum(posts_reply) as {{ dbt.type_bigint() }}) as posts_reply,
-        cast(sum(posts_repost) as {{ dbt.type_bigint() }}) as posts_repost,
-        cast(sum(inbound_replies) as {{ dbt.type_bigint() }}) as inbound_replies,
-        cast(sum(eligible_inbound) as {{ dbt.type_bigint() }}) as eligible_inbound,
-        cast(sum(answered_inbound) as {{ dbt.type_bigint() }}) as answered_inbound,
-        cast(sum(late_inbound) as {{ dbt.type_bigint() }}) as late_inbound,
-        cast(sum(pending_inbound) as {{ dbt.type_bigint() }}) as pending_inbound,
-        cast(sum(engagements) as {{ dbt.type_bigint() }}) as engagements,
+        {{ count_sum('posts_original') }} as posts_original,
+        {{ count_sum('posts_reply') }} as posts_reply,
+        {{ count_sum('posts_repost') }} as posts_repost,
+        {{ count_sum('inbound_replies') }} as inbound_replies,
+        {{ count_sum('eligible_inbound') }} as eligible_inbound,
+        {{ count_sum('answered_inbound') }} as answered_inbound,
+        {{ count_sum('late_inbound') }} as late_inbound,
+        {{ count_sum('pending_inbound') }} as pending_inbound,
+        {{ count_sum('engagements') }} as engagements,
         -- engagement_rate's parts, over the accounts whose followers_count is known
         sum(case when followers_count > 0 then engagements end) as engagements_with_reach,
         sum(case when followers_count > 0 then posts_original * followers_count end)
             as post_reach,
-        cast(sum(caps_posts) as {{ dbt.type_bigint() }}) as caps_posts,
-        cast(sum(exclaim_posts) as {{ dbt.type_bigint() }}) as exclaim_posts,
-        cast(sum(tone_flagged_posts) as {{ dbt.type_bigint() }}) as tone_flagged_posts,
-        cast(sum(case when is_broadcaster then 1 else 0 end) as {{ dbt.type_bigint() }})
-            as broadcaster_accounts
+        {{ count_sum('caps_posts') }} as caps_posts,
+        {{ count_sum('exclaim_posts') }} as exclaim_posts,
+        {{ count_sum('tone_flagged_posts') }} as tone_flagged_posts,
+        {{ count_sum('case when is_broadcaster then 1 else 0 end') }} as broadcaster_accounts
     from account_metrics
     group by department, period
 ),
