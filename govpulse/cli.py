@@ -25,6 +25,7 @@ from govpulse.settings import (
     format_as_of,
     parse_as_of,
 )
+from govpulse.wording import counted
 
 
 def _say(message: str) -> None:
@@ -48,9 +49,11 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     summary = generate_corpus(Path(args.out), as_of=as_of, seed=args.seed, scale=args.scale,
                               progress=_say)
     print(f"demo corpus for {format_as_of(summary.as_of)} in {summary.out_dir}")
-    print(f"  {summary.departments} departments, {summary.accounts} accounts")
-    print(f"  {summary.tweets:,} tweets: {summary.posts:,} posts, "
-          f"{summary.inbound_replies:,} inbound replies, {summary.responses:,} responses")
+    print(f"  {counted(summary.departments, 'department')}, "
+          f"{counted(summary.accounts, 'account')}")
+    print(f"  {counted(summary.tweets, 'tweet')}: {counted(summary.posts, 'post')}, "
+          f"{counted(summary.inbound_replies, 'inbound reply', 'inbound replies')}, "
+          f"{counted(summary.responses, 'response')}")
     print(f"  registry: {summary.registry}")
     return 0
 
@@ -96,16 +99,18 @@ def _extraction_summary(result) -> str:
             continue
         values = {key: value.value for key, value in materialization.metadata.items()}
         if values.get("source") == "x":
-            line = (f"extracted from the X API: {values['api_calls']} calls, "
-                    f"{values['tweets_read']:,} tweets read, {values['rows_landed']:,} new, "
-                    f"{values['accounts_active']} accounts active, "
-                    f"{values['accounts_unavailable']} unavailable, "
-                    f"{values['coverage_gaps']} coverage gaps (see raw.load_issues)")
+            line = (f"extracted from the X API: {counted(values['api_calls'], 'call')}, "
+                    f"{counted(values['tweets_read'], 'tweet')} read, "
+                    f"{values['rows_landed']:,} new, "
+                    f"{counted(values['accounts_active'], 'account')} active, "
+                    f"{values['accounts_unavailable']:,} unavailable, "
+                    f"{counted(values['coverage_gaps'], 'coverage gap')} (see raw.load_issues)")
             if values.get("stopped_early"):
                 line += f"\n  stopped early: {values['stopped_early']}"
             return line
-        return (f"extracted from {values['files']} files: {values['tweets_read']:,} tweets read, "
-                f"{values['rows_landed']:,} new, {values['skipped_records']:,} records skipped")
+        return (f"extracted from {counted(values['files'], 'file')}: "
+                f"{counted(values['tweets_read'], 'tweet')} read, {values['rows_landed']:,} new, "
+                f"{counted(values['skipped_records'], 'record')} skipped")
     return "extraction reported nothing"
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from govpulse.settings import build_database_path
+from govpulse.wording import counted
 
 # the skipped records a run's summary lists (all of them are in raw.load_issues)
 SKIPPED_SHOWN = 5
@@ -40,11 +41,14 @@ def warehouse_summary(warehouse: Path) -> str:
     lines = [
         f"warehouse: {warehouse}",
         f"  as of {as_of} UTC",
-        f"  {departments} departments, {accounts} accounts ({resolved} with a profile)",
-        f"  {posts:,} posts, {inbound:,} inbound replies ({answered:,} answered in the window)",
+        f"  {counted(departments, 'department')}, {counted(accounts, 'account')} "
+        f"({resolved:,} with a profile)",
+        f"  {counted(posts, 'post')}, {counted(inbound, 'inbound reply', 'inbound replies')} "
+        f"({answered:,} answered in the window)",
     ]
     if skipped or api_errors:
-        lines.append(f"  {skipped:,} input records skipped, {api_errors:,} API errors recorded "
+        lines.append(f"  {counted(skipped, 'input record')} skipped, "
+                     f"{counted(api_errors, 'API error')} recorded "
                      f"(see raw.load_issues in {build_database_path(warehouse)})")
     for source_file, source_line, detail in first_skipped:
         lines.append(f"    skipped {source_file}:{source_line}: {detail}")

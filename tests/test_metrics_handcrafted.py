@@ -302,7 +302,7 @@ def test_posts_and_the_newest_fetch(warehouse):
 
 def test_the_run_summary_names_each_skipped_record(warehouse, monkeypatch):
     summary = warehouse_summary(warehouse)
-    assert "1 input records skipped" in summary
+    assert "1 input record skipped" in summary
     # the duckdb shell installed beside this Python, whatever PATH holds
     assert f"query it: {Path(sys.executable).with_name('duckdb')} -readonly {warehouse}" in summary
     assert "    skipped collected.jsonl:4: " in summary and "more" not in summary

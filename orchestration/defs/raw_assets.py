@@ -15,6 +15,7 @@ from extractors.registry import RegistryError, load_registry
 from extractors.x_client import XAuthError
 from extractors.x_source import XSource
 from govpulse.settings import parse_as_of
+from govpulse.wording import counted
 from orchestration.defs.resources import PipelineSettings, XApiResource
 
 DUCKDB_POOL = "duckdb_writes"
@@ -112,9 +113,9 @@ def _extract_files(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
         except files_source.InputFolderError as error:
             raise dg.Failure(str(error), allow_retries=False) from None
     context.log.info(
-        f"{len(report.files)} files: {report.tweets_read:,} tweets and {report.users_read:,} users "
-        f"read, {report.tweets_landed:,} and {report.users_landed:,} new, "
-        f"{report.skipped:,} records skipped"
+        f"{counted(len(report.files), 'file')}: {counted(report.tweets_read, 'tweet')} and "
+        f"{counted(report.users_read, 'user')} read, {report.tweets_landed:,} and "
+        f"{report.users_landed:,} new, {counted(report.skipped, 'record')} skipped"
     )
     return ({
         "source": "files",
