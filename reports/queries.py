@@ -166,6 +166,10 @@ def oldest_unanswered(account_id: str, period: str, limit: int = 20) -> pd.DataF
     return query(
         f"""
         select inbound_tweet_id, inbound_created_at,
+               -- how long it has waited at the moment the figures are computed for
+               date_diff('second', inbound_created_at, (
+                   select cast(setting_value as timestamp) from marts.dim_metric_settings
+                   where setting_name = 'as_of')) / 60.0 as waiting_minutes,
                'https://x.com/i/web/status/' || inbound_tweet_id as link
         from marts.fct_inbound_replies
         where account_id = ? and is_eligible and first_response_tweet_id is null

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from govpulse.settings import WAREHOUSE_ENV
 from reports import queries
+from reports.formatting import duration
 from reports.views.department import reply_outcomes_by_month
 
 APP = str(Path(__file__).resolve().parent.parent / "reports" / "app.py")
@@ -124,6 +125,11 @@ def test_account_drill_down(monkeypatch, demo_warehouse):
                   _sql(demo_warehouse, "select period_start_at from marts.department_scorecard "
                                        "where period = 'last_28d' limit 1")[0][0])[0][0]
     assert unanswered.inbound_created_at.iloc[0] == oldest
+    # how long each has waited at as_of, the oldest longest
+    as_of = _sql(demo_warehouse, "select cast(setting_value as timestamp) from "
+                                 "marts.dim_metric_settings where setting_name = 'as_of'")[0][0]
+    assert unanswered.waiting.iloc[0] == duration((as_of - oldest).total_seconds() / 60)
+    assert unanswered.waiting_minutes.is_monotonic_decreasing
     never = _sql(demo_warehouse,
                  "select eligible_inbound - answered_inbound - late_inbound "
                  "from marts.account_scorecard where account_id = ? and period = 'last_28d'",

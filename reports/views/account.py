@@ -66,10 +66,15 @@ def render() -> None:
         shown = "All" if never == len(unanswered) else f"The {len(unanswered)} oldest of"
         st.caption(f"{shown} {never:,} replies never answered, "
                    f"{period_label(chosen.period).lower()} (pending ones left out).")
-        st.dataframe(unanswered, hide_index=True, width="stretch",
-                     height=table_height(len(unanswered)), column_config={
+        shown_rows = unanswered.assign(waiting=unanswered.waiting_minutes.map(duration))
+        st.dataframe(shown_rows, hide_index=True, width="stretch",
+                     height=table_height(len(unanswered)),
+                     column_order=["inbound_tweet_id", "inbound_created_at", "waiting", "link"],
+                     column_config={
                          "inbound_tweet_id": st.column_config.TextColumn("Reply"),
                          "inbound_created_at": st.column_config.DatetimeColumn("Sent (UTC)"),
+                         "waiting": st.column_config.TextColumn(
+                             "Waiting", help="From the reply to the figures' as_of"),
                          "link": st.column_config.LinkColumn("Open on X",
                                                              display_text="open"),
                      })
