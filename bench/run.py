@@ -332,7 +332,6 @@ def dashboard_queries(warehouse: Path, repeats: int) -> list[dict]:
     queries.account_list(None, None, None)
     queries.account_row(account, period)
     queries.posts_by_week(account)
-    queries.inbound_status(account, period)
     queries.oldest_unanswered(account, period)
     queries.tone_examples(account, period)
     queries.training_list(period, 0.2, None, None, None)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from reports.reply_outcomes import STATUSES
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
              "#000000"]
 
@@ -39,8 +41,7 @@ def histogram(frame: pd.DataFrame, title: str) -> alt.Chart:
     )
 
 
-# What became of citizens' replies, in this order and these colours on every page.
-STATUSES = ["answered", "answered late", "unanswered", "pending"]
+# What became of citizens' replies, in these colours on every page.
 _STATUS_COLOURS = alt.Scale(domain=STATUSES, range=[OKABE_ITO[2], OKABE_ITO[1], OKABE_ITO[5],
                                                     OKABE_ITO[4]])
 

@@ -144,24 +144,6 @@ def posts_by_week(account_id: str) -> pd.DataFrame:
     )
 
 
-def inbound_status(account_id: str, period: str) -> pd.DataFrame:
-    return query(
-        f"""
-        select case
-                   when is_answered then 'answered'
-                   when is_late then 'answered late'
-                   when is_pending then 'pending'
-                   else 'unanswered'
-               end as status,
-               count(*) as replies
-        from marts.fct_inbound_replies
-        where account_id = ? and {_in_period('inbound_created_at')}
-        group by status order by replies desc
-        """,
-        (account_id, *_period_params(period)),
-    )
-
-
 def oldest_unanswered(account_id: str, period: str, limit: int = 20) -> pd.DataFrame:
     return query(
         f"""

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from govpulse.settings import WAREHOUSE_ENV
 from reports import queries
 from reports.formatting import duration
-from reports.views.department import reply_outcomes_by_month
+from reports.reply_outcomes import reply_outcomes
 
 APP = str(Path(__file__).resolve().parent.parent / "reports" / "app.py")
 PAGES = ["league_table", "department", "account", "training", "methodology"]
@@ -103,7 +103,7 @@ def test_department_scorecard(monkeypatch, demo_warehouse):
     assert app.dataframe[0].value.handle.tolist() == expected
     # the monthly outcomes add up to each month's inbound replies, none negative
     trend = queries.department_trend(department)  # (the warehouse _page set)
-    outcomes = reply_outcomes_by_month(trend)
+    outcomes = reply_outcomes(trend, ["month"])
     assert (outcomes.replies >= 0).all() and set(outcomes.status) == {
         "answered", "answered late", "unanswered", "pending"}
     totals = outcomes.groupby("month").replies.sum()
@@ -118,12 +118,21 @@ def test_account_drill_down(monkeypatch, demo_warehouse):
     assert any("Broadcaster" in warning.value for warning in app.warning)
     unanswered = app.dataframe[0].value
     assert unanswered.link.str.startswith("https://x.com/i/web/status/").all()
+    start = _sql(demo_warehouse, "select period_start_at from marts.department_scorecard "
+                                 "where period = 'last_28d' limit 1")[0][0]
     oldest = _sql(demo_warehouse,
                   "select min(inbound_created_at) from marts.fct_inbound_replies "
                   "where account_id = ? and is_eligible and first_response_tweet_id is null "
-                  "and inbound_created_at > ? ", account_id,
-                  _sql(demo_warehouse, "select period_start_at from marts.department_scorecard "
-                                       "where period = 'last_28d' limit 1")[0][0])[0][0]
+                  "and inbound_created_at > ? ", account_id, start)[0][0]
+    # the chart's outcomes, from the scorecard's counts, are those of the account's replies
+    outcomes = reply_outcomes(queries.account_row(account_id, "last_28d"), [])
+    assert {status: replies for status, replies in zip(outcomes.status, outcomes.replies,
+                                                       strict=True) if replies} == dict(_sql(
+        demo_warehouse,
+        "select case when is_answered then 'answered' when is_late then 'answered late' "
+        "when is_pending then 'pending' else 'unanswered' end, count(*) "
+        "from marts.fct_inbound_replies where account_id = ? and inbound_created_at > ? "
+        "group by all", account_id, start))
     assert unanswered.inbound_created_at.iloc[0] == oldest
     # how long each has waited at as_of, the oldest longest
     as_of = _sql(demo_warehouse, "select cast(setting_value as timestamp) from "

@@ -6,6 +6,7 @@ import streamlit as st
 
 from reports import charts, queries
 from reports.formatting import duration
+from reports.reply_outcomes import reply_outcomes
 from reports.views.common import download, filters, header, period_label, table_height
 
 
@@ -34,7 +35,8 @@ def render() -> None:
     if account_id is None:
         st.warning("No account matches these filters.")
         return
-    row = queries.account_row(account_id, chosen.period).iloc[0]
+    scorecard = queries.account_row(account_id, chosen.period)
+    row = scorecard.iloc[0]
     st.title(f"@{row.handle}")
     st.caption(f"{row.display_name} · {row.department} · {period_label(chosen.period)}")
     metrics = st.columns(5)
@@ -53,7 +55,7 @@ def render() -> None:
     left.altair_chart(charts.stacked_bars(posts, "week", "Week", "posts", "Posts", "post_kind",
                                           "Kind", "Posts by kind, per week", time_axis=True),
                       width="stretch")
-    status = queries.inbound_status(account_id, chosen.period)
+    status = reply_outcomes(scorecard, [])
     right.altair_chart(charts.status_bars(status, "What became of citizens' replies"),
                        width="stretch")
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from reports import charts, queries
 from reports.formatting import duration
+from reports.reply_outcomes import reply_outcomes
 from reports.views.common import download, filters, header, period_label, table_height
 
 ACCOUNT_COLUMNS = {
@@ -22,18 +22,6 @@ ACCOUNT_COLUMNS = {
     "tone_flag_pct": st.column_config.NumberColumn("Tone flags", format="%.1f%%"),
     "is_broadcaster": st.column_config.CheckboxColumn("Broadcaster"),
 }
-
-
-def reply_outcomes_by_month(trend: pd.DataFrame) -> pd.DataFrame:
-    """month, status, replies: each month's inbound replies split four ways (they add up)."""
-    outcomes = trend.assign(**{
-        "answered": trend.answered_inbound,
-        "answered late": trend.late_inbound,
-        "unanswered": trend.eligible_inbound - trend.answered_inbound - trend.late_inbound,
-        "pending": trend.pending_inbound,
-    })
-    return outcomes.melt(id_vars="month", value_vars=charts.STATUSES, var_name="status",
-                         value_name="replies")
 
 
 def render() -> None:
@@ -70,6 +58,6 @@ def render() -> None:
         histogram, f"Response times, {period_label(chosen.period).lower()}"),
         width="stretch")
     right.altair_chart(charts.status_by_month(
-        reply_outcomes_by_month(trend), "What became of citizens' replies, by month"),
+        reply_outcomes(trend, ["month"]), "What became of citizens' replies, by month"),
         width="stretch")
     st.caption(f"Inbound replies by month: {int(trend.inbound_replies.sum()):,} in all.")
