@@ -55,21 +55,26 @@ def raw_parquet_dir(warehouse: Path, environ: dict[str, str] | None = None) -> P
     return warehouse.parent / f"{warehouse.stem}_raw"
 
 
+def _beside_build_copy(warehouse: Path, suffix: str) -> Path:
+    """``<warehouse dir>/.govpulse-build/<warehouse stem>_<suffix>``."""
+    return build_database_path(warehouse).with_name(f"{warehouse.stem}_{suffix}")
+
+
 def private_dir(warehouse: Path) -> Path:
     """Owner-only files beside the build copy (the pseudonym key as Parquet, for Spark)."""
-    return warehouse.parent / BUILD_DIR_NAME / f"{warehouse.stem}_private"
+    return _beside_build_copy(warehouse, "private")
 
 
 def spark_dir(warehouse: Path) -> Path:
     """The Spark target's warehouse and Derby metastore (``dbt_project/profiles.yml``)."""
-    return warehouse.parent / BUILD_DIR_NAME / f"{warehouse.stem}_spark"
+    return _beside_build_copy(warehouse, "spark")
 
 
 def dbt_state_path(warehouse: Path, target: str, name: str) -> Path:
     """What govpulse keeps of dbt's runs on ``warehouse`` for ``target`` between runs, beside
     the build copy: ``parse.msgpack`` (dbt_parse_state.py), ``unit_tests.json``
     (dbt_unit_tests.py)."""
-    return warehouse.parent / BUILD_DIR_NAME / f"{warehouse.stem}_dbt_{target}_{name}"
+    return _beside_build_copy(warehouse, f"dbt_{target}_{name}")
 
 
 def parse_as_of(value: str | None) -> datetime:

@@ -30,7 +30,8 @@
     md5(
         '{{ settings | join(";") | replace("'", "''") }}'
         || coalesce((
-            select string_agg(account_id || ':' || department, ',' order by account_id)
+            select {{ dbt.listagg("account_id || ':' || department", "','",
+                                  "order by account_id") }}
             from {{ ref('int_official_accounts') }}
         ), '')
         {%- if declared.get('pseudonym_key') %}

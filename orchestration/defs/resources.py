@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from functools import cached_property
 from importlib.metadata import version as installed_version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 from dagster_dbt import DbtCliResource
@@ -16,6 +17,9 @@ from packaging import version
 from extractors.x_client import XApi, XApiSettings
 from govpulse.settings import Settings, private_dir, raw_parquet_dir
 from orchestration.project import dbt_project, ensure_dbt_on_path
+
+if TYPE_CHECKING:
+    from dbt.adapters.base import BaseAdapter
 
 
 class PipelineSettings(dg.ConfigurableResource):
@@ -67,7 +71,8 @@ class DbtCli(DbtCliResource):
             return version.parse(installed_version("dbt-core"))
         return super()._cli_version
 
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> "BaseAdapter | None":
+        # (dagster-dbt's caller takes None: it then starts dbt without an adapter handle)
         return None
 
 

@@ -4,8 +4,6 @@
     config(
         materialized='incremental' if target.type == 'duckdb' else 'table',
         unique_key='tweet_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
         pre_hook="{{ reset_when_registry_changes() }}",
         post_hook="{{ save_landed_watermark([ref('stg_x__tweets')]) }}",
     )

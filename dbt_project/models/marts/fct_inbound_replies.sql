@@ -6,8 +6,6 @@
     config(
         materialized='incremental' if target.type == 'duckdb' else 'table',
         unique_key='inbound_tweet_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
         meta={'settings': {'vars': ['response_window_hours']}},
         pre_hook="{{ reset_fact_when_settings_change() }}",
         post_hook="{{ save_fact_build_state(

@@ -4,8 +4,6 @@
     config(
         materialized='incremental' if target.type == 'duckdb' else 'table',
         unique_key='tweet_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
         meta={'settings': {
             'vars': ['caps_min_cased_letters', 'caps_min_upper_share', 'exclaim_min_count'],
             'pseudonym_key': true,

@@ -4,8 +4,6 @@
     config(
         materialized='incremental' if target.type == 'duckdb' else 'table',
         unique_key='tweet_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
     )
 }}
 -- One row per tweet id: the most recently fetched copy (its public_metrics are the newest).
