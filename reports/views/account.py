@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from govpulse.wording import counted
 from reports import charts, queries
 from reports.formatting import duration
 from reports.reply_outcomes import reply_outcomes
@@ -66,7 +67,7 @@ def render() -> None:
     else:
         never = int(status.loc[status.status == "unanswered", "replies"].sum())
         shown = "All" if never == len(unanswered) else f"The {len(unanswered)} oldest of"
-        st.caption(f"{shown} {never:,} replies never answered, "
+        st.caption(f"{shown} {counted(never, 'reply', 'replies')} never answered, "
                    f"{period_label(chosen.period).lower()} (pending ones left out).")
         shown_rows = unanswered.assign(waiting=unanswered.waiting_minutes.map(duration))
         st.dataframe(shown_rows, hide_index=True, width="stretch",
