@@ -16,6 +16,8 @@ import shutil
 import time
 from pathlib import Path
 
+from govpulse.wording import joined
+
 FAILED_PREFIX = "failed-"
 # what a failed build's folder may hold that says why, as the log names it
 ARTIFACTS = {"dbt.log": "dbt's log", "compiled": "the compiled SQL",
@@ -68,5 +70,5 @@ def describe_kept(folder: Path) -> str:
     present = [label for name, label in ARTIFACTS.items() if (folder / name).exists()]
     if not present:
         return f"this failed build's folder is kept in {folder} (dbt wrote no log, SQL or results)"
-    listed = present[0] if len(present) == 1 else f"{', '.join(present[:-1])} and {present[-1]}"
-    return f"{listed} of this failed build {'is' if len(present) == 1 else 'are'} kept in {folder}"
+    return (f"{joined(present)} of this failed build {'is' if len(present) == 1 else 'are'} "
+            f"kept in {folder}")

@@ -1,4 +1,4 @@
-"""Counts as the run's messages write them: "1 file", "2 files", "12,040 tweets"."""
+"""Counts and lists as the run's messages write them: "1 file", "12,040 tweets", "a, b and c"."""
 
 from __future__ import annotations
 
@@ -6,3 +6,10 @@ from __future__ import annotations
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """``count`` with thousands separators and ``noun`` (``plural`` if not noun + "s")."""
     return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
+def joined(items: list[str]) -> str:
+    """``["a", "b", "c"]`` -> ``"a, b and c"``; one item alone."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
