@@ -49,10 +49,6 @@ class ExportReport:
     partitions_written: dict[str, list[date]] = field(default_factory=dict)
     rows_written: int = 0
 
-    def summary(self) -> str:
-        days = sum(len(dates) for dates in self.partitions_written.values())
-        return f"raw Parquet: {days} day partitions rewritten ({self.rows_written:,} rows)"
-
 
 def _select_columns(con: duckdb.DuckDBPyConnection, table: str) -> str:
     """Every column, JSON as text (a plain string column in Parquet) and the partition key."""

@@ -73,18 +73,6 @@ class XReport:
     def tweets_read(self) -> int:
         return sum(account.tweets for account in self.accounts)
 
-    def summary(self) -> str:
-        active = sum(1 for account in self.accounts if account.status == "active")
-        lines = [f"X API: {self.api_calls} calls, {self.tweets_read:,} tweets read "
-                 f"({self.tweets_landed:,} new), {active}/{len(self.accounts)} accounts active"]
-        for account in self.accounts:
-            if account.status != "active":
-                lines.append(f"  @{account.handle}: {account.status}")
-            lines += [f"  @{account.handle}: {note}" for note in account.coverage]
-        if self.stopped:
-            lines.append(f"  stopped early: {self.stopped}")
-        return "\n".join(lines)
-
 
 class XSource:
     def __init__(self, api: XApi, con: duckdb.DuckDBPyConnection, *, run_id: str,

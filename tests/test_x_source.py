@@ -12,6 +12,7 @@ import responses
 from extractors.registry import RegistryAccount
 from extractors.x_client import RateLimited, XApi, XApiError, XApiSettings, XAuthError
 from extractors.x_source import XSource
+from orchestration.defs.extraction_log import x_summary
 from tests.x_standin import Corpus, StandIn
 
 TOKEN = "AAAAgovpulseFAKEtoken0000secret"
@@ -206,7 +207,7 @@ def test_basic_access_says_what_it_cannot_see(con):
     assert any("/2/tweets/search/recent" in path for path in standin.requests)
     gaps = _count(con, "select count(*) from raw.load_issues where issue_kind = 'coverage_gap'")
     assert gaps == 1
-    assert "not visible with basic access" in report.summary()
+    assert "not visible with basic access" in x_summary(report)
 
 
 @responses.activate

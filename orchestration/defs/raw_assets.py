@@ -15,7 +15,7 @@ from extractors.registry import RegistryError, load_registry
 from extractors.x_client import XAuthError
 from extractors.x_source import XSource
 from govpulse.settings import parse_as_of
-from govpulse.wording import counted
+from orchestration.defs.extraction_log import export_summary, files_summary, x_summary
 from orchestration.defs.resources import PipelineSettings, XApiResource
 
 DUCKDB_POOL = "duckdb_writes"
@@ -93,7 +93,7 @@ def raw_tweets_and_users(
         tweets_meta, users_meta = _extract_files(context, warehouse, pipeline)
     with warehouse.get_connection() as con:
         exported = export_fetches(con, pipeline.raw_parquet_dir())
-    context.log.info(f"{exported.summary()} in {pipeline.raw_parquet_dir()}")
+    context.log.info(f"{export_summary(exported)} in {pipeline.raw_parquet_dir()}")
     tweets_meta["parquet_days_written"] = len(exported.partitions_written.get("tweets", []))
     tweets_meta["duration_seconds"] = round(time.monotonic() - started, 2)
     yield dg.MaterializeResult(asset_key=["raw", "tweets"], metadata=tweets_meta)
@@ -112,11 +112,7 @@ def _extract_files(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
                                              progress=context.log.info)
         except files_source.InputFolderError as error:
             raise dg.Failure(str(error), allow_retries=False) from None
-    context.log.info(
-        f"{counted(len(report.files), 'file')}: {counted(report.tweets_read, 'tweet')} and "
-        f"{counted(report.users_read, 'user')} read, {report.tweets_landed:,} and "
-        f"{report.users_landed:,} new, {counted(report.skipped, 'record')} skipped"
-    )
+    context.log.info(files_summary(report))
     return ({
         "source": "files",
         "files": len(report.files),
@@ -143,7 +139,7 @@ def _extract_x(context: dg.AssetExecutionContext, config: ExtractionConfig,
             report = source.run(accounts, backfill=set(config.backfill_accounts))
         except XAuthError as error:
             raise dg.Failure(str(error), allow_retries=False) from None
-    context.log.info(report.summary())
+    context.log.info(x_summary(report))
     if report.stopped:
         context.log.warning(report.stopped)
     return ({
