@@ -250,11 +250,19 @@ def _read_batch(batch: list[tuple[Path, os.stat_result | None]], input_dir: Path
                 landing: RawLanding, use_duckdb: bool) -> Iterator[FileReport]:
     folder = os.path.join(str(input_dir), "")  # the names shown are relative to it
     shown = {path: str(path).removeprefix(folder) for path, _ in batch}
+    # nothing to read in an empty file (a day's timeline without posts); an empty archive
+    # file is read, to say it is unreadable
+    empty = {path for path, status in batch
+             if status and status.st_size == 0 and path.name.lower() not in ARCHIVE_TWEET_FILES}
     fast = [(path, shown[path], datetime.fromtimestamp(status.st_mtime, tz=UTC))
             for path, status in batch
-            if use_duckdb and status and jsonl_pages.eligible(path, status.st_size)]
+            if use_duckdb and status and path not in empty
+            and jsonl_pages.eligible(path, status.st_size)]
     landed = jsonl_pages.land_pages(landing, fast) if fast else {}
     for path, _ in batch:
+        if path in empty:
+            yield FileReport(path=shown[path])
+            continue
         pages = landed.get(shown[path])
         if pages is None or pages.whole_file_to_python:
             yield read_file(path, landing, shown[path])

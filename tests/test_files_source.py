@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
+from extractors import files_source
 from extractors.files_source import InputFolderError, load_files
 from extractors.landing import RawLanding
 from extractors.x_records import tweet_record
@@ -68,6 +69,28 @@ def test_every_shape_loads_and_bad_lines_are_reported(tmp_path, con):
     assert issues[0][:2] == ("nested/stream.jsonl.gz", 2)
     assert issues[1][:2] == ("search.jsonl", 2) and "not JSON" in issues[1][2]
     assert issues[2] == ("search.jsonl", 3, "tweet without 'created_at'")
+
+
+def test_empty_files_are_counted_without_being_read(tmp_path, con, monkeypatch):
+    """A day's timeline without posts is an empty file; thousands of them a day at national
+    scale. An empty archive file is read all the same, to say what is wrong with it."""
+    folder = tmp_path / "in"
+    (folder / "archive" / "data").mkdir(parents=True)
+    for name in ("quiet.jsonl", "quiet.json", "quiet.jsonl.gz"):
+        (folder / name).write_bytes(b"")
+    (folder / "archive" / "data" / "tweets.js").write_bytes(b"")
+    read = []
+    original = files_source.read_file
+    monkeypatch.setattr(files_source, "read_file",
+                        lambda path, *args, **kwargs: read.append(path.name)
+                        or original(path, *args, **kwargs))
+    report = _load(con, folder)
+    assert read == ["tweets.js"]
+    kinds = {file.path: file.kind for file in report.files}
+    assert kinds == {"quiet.jsonl": "empty", "quiet.json": "empty", "quiet.jsonl.gz": "empty",
+                     "archive/data/tweets.js": "x_archive"}
+    issues = con.execute("select source_file, issue_kind from raw.load_issues").fetchall()
+    assert issues == [("archive/data/tweets.js", "unreadable_file")]
 
 
 def test_loading_twice_lands_nothing_new(tmp_path, con):
