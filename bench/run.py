@@ -37,7 +37,13 @@ from extractors.registry import load_registry  # noqa: E402
 from govpulse import dbt_unit_tests  # noqa: E402
 from govpulse.dbt_args import DAILY_THREADS, build_args, build_environment  # noqa: E402
 from govpulse.publish import publish  # noqa: E402
-from govpulse.settings import dbt_state_path, private_dir, raw_parquet_dir, spark_dir  # noqa: E402
+from govpulse.settings import (  # noqa: E402
+    build_connection_config,
+    dbt_state_path,
+    private_dir,
+    raw_parquet_dir,
+    spark_dir,
+)
 
 # A new corpus ends at today's midnight (UTC); a cached one keeps the as_of it was made for
 # (in AS_OF_FILE), so every stage measures the figures of the corpus's own last day.
@@ -119,7 +125,7 @@ def folder_bytes(folder: Path) -> int:
 
 
 def land(corpus: Path, build: Path, run_id: str) -> int:
-    with duckdb.connect(str(build)) as con:
+    with duckdb.connect(str(build), config=build_connection_config()) as con:
         land_registry(con, load_registry(corpus / "registry.csv"), "registry.csv", run_id)
         ensure_pseudonym_key(con)
         report = load_files(corpus, RawLanding(con, run_id=run_id, source="files"))
@@ -128,13 +134,13 @@ def land(corpus: Path, build: Path, run_id: str) -> int:
 
 def export(build: Path, warehouse: Path) -> int:
     """The Parquet raw layer dbt reads (only the days that changed are written)."""
-    with duckdb.connect(str(build)) as con:
+    with duckdb.connect(str(build), config=build_connection_config()) as con:
         export_registry(con, raw_parquet_dir(warehouse, {}), private_dir(warehouse))
         return export_fetches(con, raw_parquet_dir(warehouse, {})).rows_written
 
 
 def land_floor(corpus: Path, database: Path) -> int:
-    with duckdb.connect(str(database)) as con:
+    with duckdb.connect(str(database), config=build_connection_config()) as con:
         con.execute(f"""
             create or replace table floor_tweets as
             select tweet->>'$.id' as tweet_id, tweet->>'$.author_id' as author_id,

@@ -18,12 +18,10 @@ from pathlib import Path
 import duckdb
 
 from extractors.sql_text import sql_identifier, sql_literal
+from govpulse.settings import STORAGE_VERSION
 
 PUBLISH_RAW_ENV = "GOVPULSE_PUBLISH_RAW"
 PUBLISHED_SCHEMAS = ("marts",)
-# The published file is written in a storage format DuckDB 1.4 and later read, so analysts
-# can open it with the `duckdb` shell from PyPI (duckdb-cli) and other 1.x tools.
-STORAGE_VERSION = "v1.4.0"
 
 
 def _attached_published(con: duckdb.DuckDBPyConnection, target: Path) -> None:
@@ -83,8 +81,9 @@ def publish(build_database: Path, warehouse: Path, *, include_raw: bool = False)
     try:
         staging.unlink(missing_ok=True)
         if include_raw:
-            # rewritten rather than copied byte for byte: the build copy is in DuckDB 2's
-            # format, which the `duckdb` shell (1.x) cannot open
+            # rewritten rather than copied byte for byte: a build copy made before govpulse
+            # created it in STORAGE_VERSION's format is in DuckDB 2's, which the `duckdb`
+            # shell (1.x) cannot open
             _copy_database(build_database, staging)
         else:
             _copy_schemas(build_database, staging, PUBLISHED_SCHEMAS)

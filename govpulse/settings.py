@@ -29,6 +29,11 @@ DBT_TARGETS = ("duckdb", "spark")
 DEFAULT_WAREHOUSE = Path("data") / "govpulse.duckdb"
 BUILD_DIR_NAME = ".govpulse-build"
 SOURCES = ("files", "x")
+# The storage format of every DuckDB file the pipeline writes, the build copy and the
+# published warehouse: one DuckDB 1.4 and later read, so the `duckdb` shell installed with
+# govpulse (duckdb-cli, 1.x) and other 1.x tools open both. A file keeps the format it was
+# created in.
+STORAGE_VERSION = "v1.4.0"
 
 
 class SettingsError(ValueError):
@@ -43,6 +48,12 @@ def build_database_path(warehouse: Path) -> Path:
     ``dbt_project/profiles.yml`` derives the same path from the same variable.
     """
     return warehouse.parent / BUILD_DIR_NAME / warehouse.name
+
+
+def build_connection_config() -> dict[str, str]:
+    """What a connection to the build copy is opened with (it creates the file in
+    ``STORAGE_VERSION``'s format when it does not exist yet)."""
+    return {"storage_compatibility_version": STORAGE_VERSION}
 
 
 def raw_parquet_dir(warehouse: Path, environ: dict[str, str] | None = None) -> Path:

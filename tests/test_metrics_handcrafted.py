@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
 import sys
 from pathlib import Path
 
@@ -308,6 +309,19 @@ def test_the_run_summary_names_each_skipped_record(warehouse, monkeypatch):
     assert "    skipped collected.jsonl:4: " in summary and "more" not in summary
     monkeypatch.setattr(summary_module, "SKIPPED_SHOWN", 0)
     assert "    ...and 1 more" in warehouse_summary(warehouse)
+
+
+def test_the_duckdb_shell_opens_the_build_copy_the_summary_names(warehouse):
+    """The summary sends the reader to raw.load_issues in the build copy: the shell installed
+    with govpulse (duckdb-cli, 1.x) opens it, as it opens the published file."""
+    build = warehouse.parent / ".govpulse-build" / warehouse.name
+    assert f"(see raw.load_issues in {build})" in warehouse_summary(warehouse)
+    shell = Path(sys.executable).with_name("duckdb")
+    answer = subprocess.run([str(shell), "-readonly", "-csv", str(build), "-c",
+                             "select source_file, source_line from raw.load_issues"],
+                            capture_output=True, text=True)
+    assert answer.returncode == 0, answer.stderr
+    assert answer.stdout.split() == ["source_file,source_line", "collected.jsonl,4"]
 
 
 def test_only_the_marts_are_published(warehouse):

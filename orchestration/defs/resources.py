@@ -15,7 +15,7 @@ from dagster_duckdb import DuckDBResource
 from packaging import version
 
 from extractors.x_client import XApi, XApiSettings
-from govpulse.settings import Settings, private_dir, raw_parquet_dir
+from govpulse.settings import Settings, build_connection_config, private_dir, raw_parquet_dir
 from orchestration.project import dbt_project, ensure_dbt_on_path
 
 if TYPE_CHECKING:
@@ -86,7 +86,8 @@ def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
             # The pipeline writes the build copy; readers open the published file.
-            "warehouse": DuckDBResource(database=str(settings.build_database)),
+            "warehouse": DuckDBResource(database=str(settings.build_database),
+                                        connection_config=build_connection_config()),
             "dbt": DbtCli(project_dir=dbt_project, target=settings.dbt_target),
             "x_api": XApiResource(lookback_days=settings.x_lookback_days),
             "pipeline": PipelineSettings(
