@@ -81,9 +81,9 @@ def publish(build_database: Path, warehouse: Path, *, include_raw: bool = False)
     try:
         staging.unlink(missing_ok=True)
         if include_raw:
-            # rewritten rather than copied byte for byte: a build copy made before govpulse
-            # created it in STORAGE_VERSION's format is in DuckDB 2's, which the `duckdb`
-            # shell (1.x) cannot open
+            # rewritten rather than copied byte for byte: the published file is in
+            # STORAGE_VERSION's format whatever the build copy's (one created by an earlier
+            # govpulse is in DuckDB 2's, which the `duckdb` shell, 1.x, cannot open)
             _copy_database(build_database, staging)
         else:
             _copy_schemas(build_database, staging, PUBLISHED_SCHEMAS)
