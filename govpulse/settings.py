@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from govpulse.dbt_vars import declared_vars, override_problems
+
 WAREHOUSE_ENV = "GOVPULSE_WAREHOUSE"
 REGISTRY_ENV = "GOVPULSE_REGISTRY"
 SOURCE_ENV = "GOVPULSE_SOURCE"
@@ -27,6 +29,7 @@ RAW_DIR_ENV = "GOVPULSE_RAW_DIR"
 DBT_TARGET_ENV = "GOVPULSE_DBT_TARGET"
 DBT_TARGETS = ("duckdb", "spark")
 DEFAULT_WAREHOUSE = Path("data") / "govpulse.duckdb"
+DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 BUILD_DIR_NAME = ".govpulse-build"
 SOURCES = ("files", "x")
 # The storage format of every DuckDB file the pipeline writes, the build copy and the
@@ -151,6 +154,9 @@ class Settings:
                 # every asset of a run computes for the one as_of the pipeline passes to dbt
                 raise SettingsError(f"{DBT_VARS_ENV} (or --var) sets as_of: set {AS_OF_ENV} (or "
                                     "`govpulse run --as-of`) instead")
+            problems = override_problems(overrides, declared_vars(DBT_PROJECT_DIR))
+            if problems:
+                raise SettingsError(f"{DBT_VARS_ENV} (or --var): {'; '.join(problems)}")
         try:
             lookback = float(env.get(X_LOOKBACK_ENV) or 2)
         except ValueError:
