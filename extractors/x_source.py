@@ -73,6 +73,10 @@ class XReport:
     def tweets_read(self) -> int:
         return sum(account.tweets for account in self.accounts)
 
+    @property
+    def accounts_active(self) -> int:
+        return sum(1 for account in self.accounts if account.status == "active")
+
 
 class XSource:
     def __init__(self, api: XApi, con: duckdb.DuckDBPyConnection, *, run_id: str,

@@ -24,8 +24,12 @@ def declared_vars(project_dir: Path) -> dict[str, Any]:
     return dict(config.get("vars") or {})
 
 
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # (True is an int)
+
+
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return _is_whole(value) or isinstance(value, float)
 
 
 def override_problems(overrides: dict[str, Any], declared: dict[str, Any]) -> list[str]:
@@ -39,8 +43,7 @@ def override_problems(overrides: dict[str, Any], declared: dict[str, Any]) -> li
             close = difflib.get_close_matches(name, known, n=1)
             hint = f"did you mean {close[0]}? " if close else ""
             problems.append(f"unknown var {name!r}: {hint}the vars are {', '.join(known)}")
-        elif isinstance(declared[name], int) and not (
-                isinstance(value, int) and not isinstance(value, bool)):
+        elif isinstance(declared[name], int) and not _is_whole(value):
             problems.append(f"{name}={value!r}: expected a whole number, "
                             f"like its default {declared[name]}")
         elif isinstance(declared[name], float) and not _is_number(value):

@@ -20,10 +20,9 @@ def files_summary(report: FilesReport) -> str:
 
 def x_summary(report: XReport) -> str:
     """The run's counts, then a line for each account not active and each coverage gap."""
-    active = sum(1 for account in report.accounts if account.status == "active")
     lines = [f"X API: {counted(report.api_calls, 'call')}, "
              f"{counted(report.tweets_read, 'tweet')} read ({report.tweets_landed:,} new), "
-             f"{active}/{counted(len(report.accounts), 'account')} active"]
+             f"{report.accounts_active}/{counted(len(report.accounts), 'account')} active"]
     for account in report.accounts:
         if account.status != "active":
             lines.append(f"  @{account.handle}: {account.status}")

@@ -147,9 +147,8 @@ def _extract_x(context: dg.AssetExecutionContext, config: ExtractionConfig,
         "api_calls": report.api_calls,
         "tweets_read": report.tweets_read,
         "rows_landed": report.tweets_landed,
-        "accounts_active": sum(1 for account in report.accounts if account.status == "active"),
-        "accounts_unavailable": sum(1 for account in report.accounts
-                                    if account.status != "active"),
+        "accounts_active": report.accounts_active,
+        "accounts_unavailable": len(report.accounts) - report.accounts_active,
         "coverage_gaps": sum(len(account.coverage) for account in report.accounts),
         "stopped_early": report.stopped or "",
     }, {"rows_landed": report.users_landed})
