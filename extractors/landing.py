@@ -120,7 +120,7 @@ _STAGE_DDL = [
 # (``source_position``: increasing in the order the line's records are read); none ``raw`` holds.
 _LAND_STAGED = """
 insert into raw.{table}
-select {columns}, fetched_at, $source, source_file, source_line, $run_id, current_timestamp
+select {columns}, fetched_at, $source, source_file, source_line, $run_id, $landed_at
 from stage_{table} as staged
 where rowid in (
     select arg_min(rowid, {{'file': source_file, 'line': source_line,
@@ -136,6 +136,16 @@ where rowid in (
       and landed.fetched_at between (select min(fetched_at) from stage_{table})
                                 and (select max(fetched_at) from stage_{table})
 )
+"""
+
+
+# A commit's landed_at: now, unless the clock was set back to or before rows already landed
+# (the incremental models read on from the newest landed_at they saw: rows landed "earlier"
+# would never be read); then just after those rows.
+_LANDING_TIME = """
+select greatest(current_timestamp,
+                (select max(landed_at) from raw.tweets) + interval 1 microsecond,
+                (select max(landed_at) from raw.users) + interval 1 microsecond)
 """
 
 
@@ -259,8 +269,9 @@ class RawLanding:
         self._flush_tweets()
         self._flush_users()
         counts = LandedCounts()
-        params = {"source": self.source, "run_id": self.run_id}
         with _transaction(self.con):
+            params = {"source": self.source, "run_id": self.run_id,
+                      "landed_at": self.con.execute(_LANDING_TIME).fetchone()[0]}
             counts.tweets = self.con.execute(_LAND_STAGED.format(
                 table="tweets", key="tweet_id", columns="tweet_id, author_id, created_at, payload"),
                 params).fetchone()[0]

@@ -93,6 +93,26 @@ def test_empty_files_are_counted_without_being_read(tmp_path, con, monkeypatch):
     assert issues == [("archive/data/tweets.js", "unreadable_file")]
 
 
+def test_rows_land_after_every_row_landed_before_even_if_the_clock_went_back(tmp_path, con):
+    """The incremental models read on from the newest landed_at they saw: a clock set back
+    between two runs must not date the second run's rows before the first's."""
+    first, second = tmp_path / "day1", tmp_path / "day2"
+    first.mkdir()
+    second.mkdir()
+    (first / "a.jsonl").write_text(_page(TWEET) + "\n", encoding="utf-8")
+    (second / "b.jsonl").write_text(_page(dict(TWEET, id="1900")) + "\n", encoding="utf-8")
+    _load(con, first, "run-1")
+    # the first run's clock was a day ahead of the second's
+    for table in ("raw.tweets", "raw.users"):
+        con.execute(f"update {table} set landed_at = landed_at + interval 1 day")
+    before = con.execute("select max(landed_at) from raw.tweets").fetchone()[0]
+    _load(con, second, "run-2")
+    landed = con.execute("select distinct landed_at from raw.tweets where run_id = 'run-2' "
+                         "union select distinct landed_at from raw.users where run_id = 'run-2'"
+                         ).fetchall()
+    assert len(landed) == 1 and landed[0][0] > before  # one landing time, after the first's
+
+
 def test_loading_twice_lands_nothing_new(tmp_path, con):
     folder = tmp_path / "in"
     folder.mkdir()
