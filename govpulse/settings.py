@@ -27,6 +27,7 @@ FULL_REFRESH_ENV = "GOVPULSE_FULL_REFRESH"
 X_LOOKBACK_ENV = "GOVPULSE_X_LOOKBACK_DAYS"
 RAW_DIR_ENV = "GOVPULSE_RAW_DIR"
 DBT_TARGET_ENV = "GOVPULSE_DBT_TARGET"
+STALE_AFTER_ENV = "GOVPULSE_STALE_AFTER_HOURS"
 DBT_TARGETS = ("duckdb", "spark")
 DEFAULT_WAREHOUSE = Path("data") / "govpulse.duckdb"
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
@@ -122,6 +123,7 @@ class Settings:
     dbt_vars: str | None = None
     full_refresh: bool = False
     x_lookback_days: float = 2.0
+    stale_after_hours: float = 48.0  # an account's data older than this is reported stale
     raw_dir: Path | None = None  # the Parquet raw layer; from_env always sets it
     dbt_target: str = "duckdb"
 
@@ -161,6 +163,10 @@ class Settings:
             lookback = float(env.get(X_LOOKBACK_ENV) or 2)
         except ValueError:
             raise SettingsError(f"{X_LOOKBACK_ENV} must be a number of days") from None
+        try:
+            stale_after = float(env.get(STALE_AFTER_ENV) or 48)
+        except ValueError:
+            raise SettingsError(f"{STALE_AFTER_ENV} must be a number of hours") from None
         dbt_target = (env.get(DBT_TARGET_ENV) or "duckdb").strip().lower()
         if dbt_target not in DBT_TARGETS:
             raise SettingsError(f"{DBT_TARGET_ENV}={dbt_target!r}: expected one of "
@@ -176,4 +182,5 @@ class Settings:
             dbt_vars=dbt_vars,
             full_refresh=(env.get(FULL_REFRESH_ENV) or "").strip().lower() in ("1", "true", "yes"),
             x_lookback_days=lookback,
+            stale_after_hours=stale_after,
         )

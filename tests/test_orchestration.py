@@ -17,7 +17,9 @@ import duckdb
 import pytest
 from dagster_duckdb import DuckDBResource
 
+from extractors.landing import ensure_raw_schema
 from extractors.x_client import XApi, XApiSettings
+from govpulse.settings import Settings, SettingsError
 from orchestration.definitions import load
 from orchestration.defs.automation import daily_refresh_schedule, registry_changed
 from orchestration.defs.checks import accounts_have_recent_data, registry_accounts_resolved
@@ -244,3 +246,26 @@ def test_dbt_resource_skips_the_start_up_work_govpulse_does_not_use(monkeypatch)
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(AssertionError, match="--version"):
         _ = DbtCli(project_dir=dbt_project, dbt_executable="/usr/bin/true")._cli_version
+
+
+def test_recent_data_check_reports_accounts_older_than_the_setting(tmp_path):
+    database = tmp_path / "build.duckdb"
+    with duckdb.connect(str(database)) as con:
+        ensure_raw_schema(con)
+        con.execute("insert into raw.registry values (1, 'HealthDesk', 'Health', '11', null, "
+                    "null, null, null, null, 'registry.csv', 'run-1')")
+        con.execute("insert into raw.tweets values ('1', '11', now() - interval 3 hour, '{}', "
+                    "now() - interval 3 hour, 'files', 'a.jsonl', 1, 'run-1', now())")
+
+    def check(stale_after: str) -> dg.AssetCheckResult:
+        hours = Settings.from_env({"GOVPULSE_STALE_AFTER_HOURS": stale_after}).stale_after_hours
+        return accounts_have_recent_data(
+            warehouse=DuckDBResource(database=str(database)),
+            pipeline=PipelineSettings(warehouse=str(tmp_path / "govpulse.duckdb"),
+                                      stale_after_hours=hours))
+
+    stale = check("2")
+    assert not stale.passed and stale.metadata["accounts"].text.startswith("HealthDesk (")
+    assert check("4").passed
+    with pytest.raises(SettingsError, match="GOVPULSE_STALE_AFTER_HOURS must be a number"):
+        check("two days")

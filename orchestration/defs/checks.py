@@ -1,14 +1,13 @@
 """Operational checks on the raw layer (dbt's tests arrive as asset checks on their own)."""
 
-import os
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from govpulse.settings import STALE_AFTER_ENV
 from orchestration.defs.raw_assets import DUCKDB_POOL
-
-STALE_AFTER_ENV = "GOVPULSE_STALE_AFTER_HOURS"
+from orchestration.defs.resources import PipelineSettings
 
 # Registry accounts matched to the latest profile with their username (or their account_id).
 _RESOLVED_ACCOUNTS = """
@@ -58,8 +57,9 @@ def registry_accounts_resolved(warehouse: DuckDBResource) -> dg.AssetCheckResult
                 pool=DUCKDB_POOL,
                 description="Warns when an account's newest fetched data is older than "
                             f"{STALE_AFTER_ENV} hours (default 48).")
-def accounts_have_recent_data(warehouse: DuckDBResource) -> dg.AssetCheckResult:
-    max_age = timedelta(hours=float(os.environ.get(STALE_AFTER_ENV) or 48))
+def accounts_have_recent_data(warehouse: DuckDBResource,
+                              pipeline: PipelineSettings) -> dg.AssetCheckResult:
+    max_age = timedelta(hours=pipeline.stale_after_hours)
     cutoff = datetime.now(UTC) - max_age
     with warehouse.get_connection() as con:
         rows = con.execute(

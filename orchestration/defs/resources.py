@@ -34,6 +34,7 @@ class PipelineSettings(dg.ConfigurableResource):
     full_refresh: bool = False  # rebuild incremental models from all raw rows
     raw_dir: str | None = None  # the Parquet raw layer (default: beside the warehouse)
     dbt_target: str = "duckdb"  # the dbt target the models are built on: duckdb or spark
+    stale_after_hours: float = 48.0  # accounts_have_recent_data warns beyond this age
 
     def raw_parquet_dir(self) -> Path:
         return Path(self.raw_dir) if self.raw_dir else raw_parquet_dir(Path(self.warehouse))
@@ -100,6 +101,7 @@ def resources() -> dg.Definitions:
                 full_refresh=settings.full_refresh,
                 raw_dir=str(settings.raw_dir),
                 dbt_target=settings.dbt_target,
+                stale_after_hours=settings.stale_after_hours,
             ),
         }
     )
