@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from extractors.registry import RegistryAccount
+from extractors.sql_text import sql_literal
 from extractors.x_records import TweetRecord, UserRecord
 
 BATCH_ROWS = 20_000
@@ -170,9 +171,19 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str],
         con.unregister("landing_rows")
 
 
+def is_memory_size(value: str) -> bool:
+    """A size DuckDB's memory_limit takes, such as 1.5GB or 512MiB (DuckDB decides)."""
+    with duckdb.connect() as con:
+        try:
+            con.execute(f"set memory_limit = {sql_literal(value)}")
+        except duckdb.Error:
+            return False
+    return True
+
+
 def landing_memory_limit() -> str:
     value = (os.environ.get(MEMORY_LIMIT_ENV) or "1.5GB").strip()
-    if not value.replace(".", "").rstrip("KMGTiBb").isdigit():
+    if not is_memory_size(value):
         raise ValueError(f"{MEMORY_LIMIT_ENV}={value!r}: expected a size such as 1.5GB")
     return value
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from extractors.landing import MEMORY_LIMIT_ENV, is_memory_size
 from govpulse.dbt_vars import declared_vars, override_problems
 
 WAREHOUSE_ENV = "GOVPULSE_WAREHOUSE"
@@ -28,6 +29,8 @@ X_LOOKBACK_ENV = "GOVPULSE_X_LOOKBACK_DAYS"
 RAW_DIR_ENV = "GOVPULSE_RAW_DIR"
 DBT_TARGET_ENV = "GOVPULSE_DBT_TARGET"
 STALE_AFTER_ENV = "GOVPULSE_STALE_AFTER_HOURS"
+# DuckDB's budget for dbt, read by dbt_project/profiles.yml (landing's is MEMORY_LIMIT_ENV)
+DBT_MEMORY_LIMIT_ENV = "GOVPULSE_DBT_MEMORY_LIMIT"
 DBT_TARGETS = ("duckdb", "spark")
 DEFAULT_WAREHOUSE = Path("data") / "govpulse.duckdb"
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
@@ -167,6 +170,10 @@ class Settings:
             stale_after = float(env.get(STALE_AFTER_ENV) or 48)
         except ValueError:
             raise SettingsError(f"{STALE_AFTER_ENV} must be a number of hours") from None
+        for name in (DBT_MEMORY_LIMIT_ENV, MEMORY_LIMIT_ENV):
+            size = env.get(name) or ""
+            if size and not is_memory_size(size):
+                raise SettingsError(f"{name}={size!r}: expected a size such as 3GB or 1.5GB")
         dbt_target = (env.get(DBT_TARGET_ENV) or "duckdb").strip().lower()
         if dbt_target not in DBT_TARGETS:
             raise SettingsError(f"{DBT_TARGET_ENV}={dbt_target!r}: expected one of "

@@ -1,0 +1,34 @@
+"""Settings from the environment: a malformed value stops a run before anything runs, and
+says which variable and what it expects."""
+
+from __future__ import annotations
+
+import pytest
+
+from govpulse.settings import Settings, SettingsError
+from tests.conftest import run_cli
+
+
+@pytest.mark.parametrize("name", ["GOVPULSE_DBT_MEMORY_LIMIT", "GOVPULSE_LANDING_MEMORY_LIMIT"])
+def test_memory_budgets_are_sizes_duckdb_takes(name):
+    for size in ("3GB", "1.5GB", "512MiB", "3 GB"):
+        Settings.from_env({name: size})
+    for size in ("lots", "3GB'; select 1; --"):
+        with pytest.raises(SettingsError, match=f"{name}=.*: expected a size such as 3GB"):
+            Settings.from_env({name: size})
+
+
+def test_govpulse_run_stops_on_a_bad_memory_budget_before_anything_runs(tmp_path, capsys,
+                                                                         monkeypatch):
+    """dbt's budget is read by its profile only when the build starts: before this check, a
+    run landed everything, then failed with a thousand lines of traceback."""
+    registry = tmp_path / "registry.csv"
+    registry.write_text("handle,department\n@HealthDesk,Health\n", encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    monkeypatch.setenv("GOVPULSE_DBT_MEMORY_LIMIT", "lots")
+    code = run_cli("run", "--registry", str(registry), "--input", str(tmp_path / "in"),
+                   "--warehouse", str(tmp_path / "govpulse.duckdb"))
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        "govpulse run: GOVPULSE_DBT_MEMORY_LIMIT='lots': expected a size such as 3GB or 1.5GB")
+    assert not (tmp_path / ".govpulse-build").exists()
