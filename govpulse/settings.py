@@ -29,6 +29,7 @@ X_LOOKBACK_ENV = "GOVPULSE_X_LOOKBACK_DAYS"
 RAW_DIR_ENV = "GOVPULSE_RAW_DIR"
 DBT_TARGET_ENV = "GOVPULSE_DBT_TARGET"
 STALE_AFTER_ENV = "GOVPULSE_STALE_AFTER_HOURS"
+STALE_AFTER_DEFAULT_HOURS = 48.0
 # DuckDB's budget for dbt, read by dbt_project/profiles.yml (landing's is MEMORY_LIMIT_ENV)
 DBT_MEMORY_LIMIT_ENV = "GOVPULSE_DBT_MEMORY_LIMIT"
 DBT_TARGETS = ("duckdb", "spark")
@@ -126,7 +127,8 @@ class Settings:
     dbt_vars: str | None = None
     full_refresh: bool = False
     x_lookback_days: float = 2.0
-    stale_after_hours: float = 48.0  # an account's data older than this is reported stale
+    # an account whose newest data is older than this is reported stale
+    stale_after_hours: float = STALE_AFTER_DEFAULT_HOURS
     raw_dir: Path | None = None  # the Parquet raw layer; from_env always sets it
     dbt_target: str = "duckdb"
 
@@ -167,7 +169,7 @@ class Settings:
         except ValueError:
             raise SettingsError(f"{X_LOOKBACK_ENV} must be a number of days") from None
         try:
-            stale_after = float(env.get(STALE_AFTER_ENV) or 48)
+            stale_after = float(env.get(STALE_AFTER_ENV) or STALE_AFTER_DEFAULT_HOURS)
         except ValueError:
             raise SettingsError(f"{STALE_AFTER_ENV} must be a number of hours") from None
         for name in (DBT_MEMORY_LIMIT_ENV, MEMORY_LIMIT_ENV):

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from govpulse.settings import STALE_AFTER_ENV
+from govpulse.settings import STALE_AFTER_DEFAULT_HOURS, STALE_AFTER_ENV
 from orchestration.defs.raw_assets import DUCKDB_POOL
 from orchestration.defs.resources import PipelineSettings
 
@@ -56,7 +56,7 @@ def registry_accounts_resolved(warehouse: DuckDBResource) -> dg.AssetCheckResult
 @dg.asset_check(asset=dg.AssetKey(["raw", "tweets"]), name="accounts_have_recent_data",
                 pool=DUCKDB_POOL,
                 description="Warns when an account's newest fetched data is older than "
-                            f"{STALE_AFTER_ENV} hours (default 48).")
+                            f"{STALE_AFTER_ENV} hours (default {STALE_AFTER_DEFAULT_HOURS:g}).")
 def accounts_have_recent_data(warehouse: DuckDBResource,
                               pipeline: PipelineSettings) -> dg.AssetCheckResult:
     max_age = timedelta(hours=pipeline.stale_after_hours)

@@ -15,7 +15,13 @@ from dagster_duckdb import DuckDBResource
 from packaging import version
 
 from extractors.x_client import XApi, XApiSettings
-from govpulse.settings import Settings, build_connection_config, private_dir, raw_parquet_dir
+from govpulse.settings import (
+    STALE_AFTER_DEFAULT_HOURS,
+    Settings,
+    build_connection_config,
+    private_dir,
+    raw_parquet_dir,
+)
 from orchestration.project import dbt_project, ensure_dbt_on_path
 
 if TYPE_CHECKING:
@@ -34,7 +40,7 @@ class PipelineSettings(dg.ConfigurableResource):
     full_refresh: bool = False  # rebuild incremental models from all raw rows
     raw_dir: str | None = None  # the Parquet raw layer (default: beside the warehouse)
     dbt_target: str = "duckdb"  # the dbt target the models are built on: duckdb or spark
-    stale_after_hours: float = 48.0  # accounts_have_recent_data warns beyond this age
+    stale_after_hours: float = STALE_AFTER_DEFAULT_HOURS  # accounts_have_recent_data's limit
 
     def raw_parquet_dir(self) -> Path:
         return Path(self.raw_dir) if self.raw_dir else raw_parquet_dir(Path(self.warehouse))
