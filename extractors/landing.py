@@ -21,13 +21,11 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from extractors.memory_limit import landing_memory_limit
 from extractors.registry import RegistryAccount
-from extractors.sql_text import sql_literal
 from extractors.x_records import TweetRecord, UserRecord
 
 BATCH_ROWS = 20_000
-# What one landing may hold in memory before DuckDB spills its staging tables to disk.
-MEMORY_LIMIT_ENV = "GOVPULSE_LANDING_MEMORY_LIMIT"
 
 RAW_DDL = [
     "create schema if not exists raw",
@@ -169,23 +167,6 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str],
         con.register("landing_rows", pd.DataFrame(rows, columns=columns, dtype=object))
         con.execute(f"insert into {table} ({', '.join(columns)}) select * from landing_rows")
         con.unregister("landing_rows")
-
-
-def is_memory_size(value: str) -> bool:
-    """A size DuckDB's memory_limit takes, such as 1.5GB or 512MiB (DuckDB decides)."""
-    with duckdb.connect() as con:
-        try:
-            con.execute(f"set memory_limit = {sql_literal(value)}")
-        except duckdb.Error:
-            return False
-    return True
-
-
-def landing_memory_limit() -> str:
-    value = (os.environ.get(MEMORY_LIMIT_ENV) or "1.5GB").strip()
-    if not is_memory_size(value):
-        raise ValueError(f"{MEMORY_LIMIT_ENV}={value!r}: expected a size such as 1.5GB")
-    return value
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:

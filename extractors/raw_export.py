@@ -28,7 +28,8 @@ from pathlib import Path
 
 import duckdb
 
-from extractors.landing import insert_rows, landing_memory_limit
+from extractors.landing import insert_rows
+from extractors.memory_limit import landing_memory_limit
 from extractors.sql_text import sql_literal
 
 PARTITIONED_TABLES = ("tweets", "users")

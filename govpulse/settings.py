@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from extractors.landing import MEMORY_LIMIT_ENV, is_memory_size
+from extractors.memory_limit import MEMORY_LIMIT_ENV, is_memory_size
 from govpulse.dbt_vars import declared_vars, override_problems
 
 WAREHOUSE_ENV = "GOVPULSE_WAREHOUSE"
