@@ -80,7 +80,7 @@ class XReport:
 
 class XSource:
     def __init__(self, api: XApi, con: duckdb.DuckDBPyConnection, *, run_id: str,
-                 as_of: datetime, lookback_days: float = 2.0,
+                 as_of: datetime, lookback_days: float,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC),
                  progress: Callable[[str], None] | None = None) -> None:
         self.api = api

@@ -10,6 +10,7 @@ rename, so readers never see a half-built warehouse.
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +27,8 @@ AS_OF_ENV = "GOVPULSE_AS_OF"
 DBT_VARS_ENV = "GOVPULSE_DBT_VARS"
 FULL_REFRESH_ENV = "GOVPULSE_FULL_REFRESH"
 X_LOOKBACK_ENV = "GOVPULSE_X_LOOKBACK_DAYS"
+# days of an account's own posts searched again each run (0: none), for their new replies
+X_LOOKBACK_DEFAULT_DAYS = 2.0
 RAW_DIR_ENV = "GOVPULSE_RAW_DIR"
 DBT_TARGET_ENV = "GOVPULSE_DBT_TARGET"
 STALE_AFTER_ENV = "GOVPULSE_STALE_AFTER_HOURS"
@@ -117,6 +120,21 @@ def format_as_of(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _amount(env: os._Environ[str] | dict[str, str], name: str, default: float,
+            unit: str) -> float:
+    """The number of days or hours a variable sets (0 or more), else ``default``."""
+    text = (env.get(name) or "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise SettingsError(f"{name}={text!r}: expected a number of {unit}, 0 or more")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     warehouse: Path
@@ -126,7 +144,7 @@ class Settings:
     as_of: str | None
     dbt_vars: str | None = None
     full_refresh: bool = False
-    x_lookback_days: float = 2.0
+    x_lookback_days: float = X_LOOKBACK_DEFAULT_DAYS
     # an account whose newest data is older than this is reported stale
     stale_after_hours: float = STALE_AFTER_DEFAULT_HOURS
     raw_dir: Path | None = None  # the Parquet raw layer; from_env always sets it
@@ -164,14 +182,8 @@ class Settings:
             problems = override_problems(overrides, declared_vars(DBT_PROJECT_DIR))
             if problems:
                 raise SettingsError(f"{DBT_VARS_ENV} (or --var): {'; '.join(problems)}")
-        try:
-            lookback = float(env.get(X_LOOKBACK_ENV) or 2)
-        except ValueError:
-            raise SettingsError(f"{X_LOOKBACK_ENV} must be a number of days") from None
-        try:
-            stale_after = float(env.get(STALE_AFTER_ENV) or STALE_AFTER_DEFAULT_HOURS)
-        except ValueError:
-            raise SettingsError(f"{STALE_AFTER_ENV} must be a number of hours") from None
+        lookback = _amount(env, X_LOOKBACK_ENV, X_LOOKBACK_DEFAULT_DAYS, "days")
+        stale_after = _amount(env, STALE_AFTER_ENV, STALE_AFTER_DEFAULT_HOURS, "hours")
         for name in (DBT_MEMORY_LIMIT_ENV, MEMORY_LIMIT_ENV):
             size = env.get(name) or ""
             if size and not is_memory_size(size):

@@ -32,3 +32,19 @@ def test_govpulse_run_stops_on_a_bad_memory_budget_before_anything_runs(tmp_path
     assert capsys.readouterr().err.strip() == (
         "govpulse run: GOVPULSE_DBT_MEMORY_LIMIT='lots': expected a size such as 3GB or 1.5GB")
     assert not (tmp_path / ".govpulse-build").exists()
+
+
+@pytest.mark.parametrize(("name", "field", "default", "unit"), [
+    ("GOVPULSE_X_LOOKBACK_DAYS", "x_lookback_days", 2.0, "days"),
+    ("GOVPULSE_STALE_AFTER_HOURS", "stale_after_hours", 48.0, "hours"),
+])
+def test_days_and_hours_are_numbers_zero_or_more(name, field, default, unit):
+    """A negative, infinite or NaN amount used to pass and fail later: 'nan' days of lookback
+    raised from timedelta in the middle of an X extraction."""
+    assert getattr(Settings.from_env({}), field) == default
+    assert getattr(Settings.from_env({name: " 0 "}), field) == 0
+    assert getattr(Settings.from_env({name: "1.5"}), field) == 1.5
+    for text in ("abc", "-1", "nan", "inf"):
+        with pytest.raises(SettingsError) as raised:
+            Settings.from_env({name: text})
+        assert str(raised.value) == f"{name}={text!r}: expected a number of {unit}, 0 or more"

@@ -17,6 +17,7 @@ from packaging import version
 from extractors.x_client import XApi, XApiSettings
 from govpulse.settings import (
     STALE_AFTER_DEFAULT_HOURS,
+    X_LOOKBACK_DEFAULT_DAYS,
     Settings,
     build_connection_config,
     private_dir,
@@ -53,7 +54,7 @@ class XApiResource(dg.ConfigurableResource):
     """The X API v2 client. The bearer token is read from X_BEARER_TOKEN when a run needs it:
     it is never resource config, so it never reaches run config or the event log."""
 
-    lookback_days: float = 2.0
+    lookback_days: float = X_LOOKBACK_DEFAULT_DAYS
 
     def settings(self) -> XApiSettings:
         return XApiSettings.from_env()
