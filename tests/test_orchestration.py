@@ -267,5 +267,6 @@ def test_recent_data_check_reports_accounts_older_than_the_setting(tmp_path):
     stale = check("2")
     assert not stale.passed and stale.metadata["accounts"].text.startswith("HealthDesk (")
     assert check("4").passed
-    with pytest.raises(SettingsError, match="GOVPULSE_STALE_AFTER_HOURS must be a number"):
+    with pytest.raises(SettingsError, match="GOVPULSE_STALE_AFTER_HOURS='two days': expected a "
+                                            "number of hours"):
         check("two days")
