@@ -77,13 +77,20 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- On an incremental run, true for the rows to recompute: rows of an intermediate table
-    landed after the last run's watermark, or whose `time_column` falls after the last run's
-    as_of (less `lookback_hours`, when given); every row when the last run's state is not
-    usable (the pre-hook then empties the fact) or it read nothing landed. The state is read
-    when the model is compiled, just before it runs, and written as literals, which let
-    DuckDB skip row groups by their min/max (a subquery does not). -#}
-{% macro changed_since_last_build(time_column, lookback_hours=none) -%}
+{#- On an incremental run, true for the rows of `relation` (an intermediate table) to
+    recompute: those landed after the last run's watermark, or whose `time_column` falls after
+    the last run's as_of (less `lookback_hours`, when given); every row when the last run's
+    state is not usable (the pre-hook then empties the fact) or it read nothing landed.
+
+    Written as one bound on `time_column`: the earlier of that as_of and the earliest
+    `time_column` of the rows landed since (a day's run: the last days; a backfill of old
+    tweets: from the oldest of them; a row recomputed needlessly gets the same values). An
+    `or` of two columns would make DuckDB read every row of the relation (10 million
+    inbound replies at 10 M); a bound on one column is pushed into the scan. The state and
+    the bound are read when the model is compiled, just before it runs, and written as a
+    literal, which lets DuckDB skip row groups by their min/max (a subquery does not). -#}
+{% macro changed_since_last_build(relation, time_column, lookback_hours=none) -%}
+    {%- set bound = none -%}
     {%- set state = none -%}
     {%- if execute and is_incremental() -%}
         {%- set stored = fact_build_state() -%}
@@ -100,13 +107,22 @@
                 {%- set state = rows[0] -%}
             {%- endif -%}
         {%- endif -%}
+        {%- if state is not none and state[1] is not none -%}
+            {#- least() skips the null min of no rows landed since -#}
+            {%- set query -%}
+                select cast(least(
+                    cast('{{ state[0] }}' as timestamp),
+                    min({{ time_column }}) - interval 1 microsecond
+                ) as varchar)
+                from {{ relation }}
+                where landed_at > cast('{{ state[1] }}' as timestamptz)
+            {%- endset -%}
+            {%- set bound = run_query(query).columns[0].values()[0] -%}
+        {%- endif -%}
     {%- endif -%}
-    {%- if state is none or state[1] is none -%}
+    {%- if bound is none -%}
         true
     {%- else -%}
-        (
-            {{ time_column }} > cast('{{ state[0] }}' as timestamp)
-            or landed_at > cast('{{ state[1] }}' as timestamptz)
-        )
+        {{ time_column }} > cast('{{ bound }}' as timestamp)
     {%- endif -%}
 {%- endmacro %}

@@ -31,29 +31,23 @@ new_posts as (
     where {{ landed_since_last_run(registry_dependent=true) }}
 ),
 
-inbound_to_recompute as (
-    select inbound_tweet_id from inbound
+-- the inbound replies landed since the last run, and those a newly landed post may answer
+scoped_inbound as (
+    select * from inbound
     where {{ landed_since_last_run(registry_dependent=true) }}
     union
-    select inbound.inbound_tweet_id
+    select inbound.*
     from inbound
     inner join new_posts
         on new_posts.account_id = inbound.account_id
         and new_posts.replied_to_tweet_id = inbound.inbound_tweet_id
     union
-    select inbound.inbound_tweet_id
+    select inbound.*
     from inbound
     inner join new_posts
         on new_posts.account_id = inbound.account_id
         and new_posts.conversation_id = inbound.conversation_id
         and new_posts.in_reply_to_user_id = inbound.citizen_id
-),
-
-scoped_inbound as (
-    select inbound.*
-    from inbound
-    inner join inbound_to_recompute
-        on inbound.inbound_tweet_id = inbound_to_recompute.inbound_tweet_id
 ),
 
 -- only a post made after the earliest of these replies can answer one of them (a day's run
@@ -75,6 +69,7 @@ candidate_posts as (
 direct_responses as (
     select
         scoped_inbound.inbound_tweet_id,
+        scoped_inbound.inbound_created_at,
         candidate_posts.tweet_id as response_tweet_id,
         candidate_posts.created_at as response_at,
         'direct' as match_kind,
@@ -89,6 +84,7 @@ direct_responses as (
 threaded_responses as (
     select
         scoped_inbound.inbound_tweet_id,
+        scoped_inbound.inbound_created_at,
         candidate_posts.tweet_id as response_tweet_id,
         candidate_posts.created_at as response_at,
         'threaded' as match_kind,
@@ -120,6 +116,7 @@ ranked as (
 final as (
     select
         inbound_tweet_id,
+        inbound_created_at,
         response_tweet_id as first_response_tweet_id,
         response_at as first_response_at,
         match_kind as first_response_match,

@@ -18,10 +18,16 @@
 with
 
 {% if is_incremental() %}
+{#- replies created since the last run's as_of, less the response window (their window
+    closed since or is still open), or landed since -#}
+{%- set recent_inbound = changed_since_last_build(
+    ref('int_inbound_replies'), 'inbound_created_at',
+    lookback_hours=var('response_window_hours')) %}
 -- first responses found, or become visible, since the last run
 changed_first_responses as (
-    select inbound_tweet_id from {{ ref('int_inbound_first_responses') }}
-    where {{ changed_since_last_build('first_response_at') }}
+    select inbound_tweet_id, inbound_created_at
+    from {{ ref('int_inbound_first_responses') }}
+    where {{ changed_since_last_build(ref('int_inbound_first_responses'), 'first_response_at') }}
         and first_response_at <= {{ as_of() }}
 ),
 {% endif %}
@@ -30,10 +36,14 @@ inbound as (
     select * from {{ ref('int_inbound_replies') }}
     where inbound_created_at <= {{ as_of() }}
     {% if is_incremental() %}
-        and (
-            {{ changed_since_last_build('inbound_created_at',
-                                        lookback_hours=var('response_window_hours')) }}
-            or inbound_tweet_id in (select inbound_tweet_id from changed_first_responses)
+        and {{ recent_inbound }}
+    union all
+    -- the older replies a changed first response answers (a late answer; none most days)
+    select * from {{ ref('int_inbound_replies') }}
+    where inbound_created_at <= {{ as_of() }}
+        and inbound_tweet_id in (
+            select inbound_tweet_id from changed_first_responses
+            where not {{ recent_inbound }}
         )
     {% endif %}
 ),

@@ -21,7 +21,7 @@ posts as (
     select * from {{ ref('int_posts_classified') }}
     where created_at <= {{ as_of() }}
     {% if is_incremental() %}
-        and {{ changed_since_last_build('created_at') }}
+        and {{ changed_since_last_build(ref('int_posts_classified'), 'created_at') }}
     {% endif %}
 ),
 
