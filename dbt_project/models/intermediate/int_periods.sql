@@ -6,12 +6,16 @@
 {% set trailing_days = [7, 28, 90] %}
 with
 
+-- the posts and inbound replies of fct_posts and fct_inbound_replies, read from the tables
+-- they are built from: a daily build then computes the periods beside the facts, not after
 posts as (
-    select created_at from {{ ref('fct_posts') }}
+    select created_at from {{ ref('int_posts_classified') }}
+    where created_at <= {{ as_of() }}
 ),
 
 inbound as (
-    select inbound_created_at as created_at from {{ ref('fct_inbound_replies') }}
+    select inbound_created_at as created_at from {{ ref('int_inbound_replies') }}
+    where inbound_created_at <= {{ as_of() }}
 ),
 
 trailing_windows as (
