@@ -455,7 +455,7 @@ def verdicts(result: dict) -> list[str]:
         (f"dbt build <= {BUILD_MAX_RATIO:g}x floor query ({full / floor_query:.2f}x)",
          full <= BUILD_MAX_RATIO * floor_query),
         (f"incremental day (landing + export + dbt) < {DAY_MAX_SHARE:.0%} of the full dbt "
-         f"build ({incremental / full:.0%})", incremental < DAY_MAX_SHARE * full),
+         f"build ({incremental / full:.1%})", incremental < DAY_MAX_SHARE * full),
         (f"dashboard p95 < {P95_MAX_MS} ms ({worst_p95} ms)", worst_p95 < P95_MAX_MS),
         (f"peak memory < {PEAK_MAX_MB // 1024} GiB ({peak / 1024:.1f} GiB)", peak < PEAK_MAX_MB),
     ]
@@ -469,8 +469,8 @@ def reference_ratios(result: dict) -> str:
     full_run = seconds["landing (files -> raw)"] + seconds["raw -> Parquet export"] + \
         seconds["dbt build --full-refresh"]
     return (f"for reference, not a target: the incremental dbt build alone is "
-            f"{seconds['incremental day: dbt build'] / seconds['dbt build --full-refresh']:.0%} "
-            f"of the full dbt build; the whole day is {day / full_run:.0%} of a whole first run "
+            f"{seconds['incremental day: dbt build'] / seconds['dbt build --full-refresh']:.1%} "
+            f"of the full dbt build; the whole day is {day / full_run:.1%} of a whole first run "
             f"(landing + export + full dbt build)")
 
 

@@ -38,7 +38,8 @@ inbound as (
     {% if is_incremental() %}
         and {{ recent_inbound }}
     union all
-    -- the older replies a changed first response answers (a late answer; none most days)
+    -- the older replies whose first response changed since the last run (none in the
+    -- bench's day at 10 M)
     select * from {{ ref('int_inbound_replies') }}
     where inbound_created_at <= {{ as_of() }}
         and inbound_tweet_id in (
