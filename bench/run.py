@@ -156,7 +156,8 @@ def dbt_build(warehouse: Path, full_refresh: bool, as_of: datetime,
               target: str = "duckdb") -> int:
     # as govpulse runs it: as_of from the environment, one target folder (so one parse of the
     # project) kept from the full build to the next day's run, unit tests left out when they
-    # passed with the same project and versions (so in the next day's run)
+    # passed with the same project and versions (so in the next day's run), dbt's log in the
+    # target folder (dagster-dbt sets DBT_LOG_PATH to it)
     env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false", **build_environment(as_of))
     project = REPO / "dbt_project"
@@ -170,7 +171,8 @@ def dbt_build(warehouse: Path, full_refresh: bool, as_of: datetime,
                            threads=DAILY_THREADS if target == "duckdb" and not full_refresh
                            else None),
                "--project-dir", str(project), "--profiles-dir", str(project),
-               "--target-path", str(target_path), "--quiet", "--target", target]
+               "--target-path", str(target_path), "--log-path", str(target_path), "--quiet",
+               "--target", target]
     subprocess.run(command, env=env, check=True)
     manifest = json.loads((target_path / "manifest.json").read_text(encoding="utf-8"))
     dbt_unit_tests.record_passed(unit_tests_state, fingerprint, target_path / "run_results.json",

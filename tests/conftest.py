@@ -49,12 +49,14 @@ DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
 
 def run_dbt(*args: str, warehouse: Path, target_path: Path,
             **environ: str) -> subprocess.CompletedProcess[str]:
-    """This Python's dbt on the project, for ``warehouse``, its artifacts in ``target_path``."""
+    """This Python's dbt on the project, for ``warehouse``, its artifacts and its log in
+    ``target_path`` (as the pipeline's runs: test workers never share a log file)."""
     env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false", **environ)
     return subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), *args, "--profiles-dir", str(DBT_PROJECT),
-         "--project-dir", str(DBT_PROJECT), "--target-path", str(target_path)],
+         "--project-dir", str(DBT_PROJECT), "--target-path", str(target_path),
+         "--log-path", str(target_path)],
         env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
