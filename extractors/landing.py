@@ -27,13 +27,16 @@ from extractors.x_records import TweetRecord, UserRecord
 
 BATCH_ROWS = 20_000
 
+# The payloads are stored with zstd rather than the string compression DuckDB would pick per
+# segment: on X payloads that writes in half the time and stores 2.5 times fewer bytes
+# (bench/, README). Tables created before keep their compression; both read the same.
 RAW_DDL = [
     "create schema if not exists raw",
     """create table if not exists raw.tweets (
         tweet_id varchar not null,
         author_id varchar not null,
         created_at timestamptz not null,
-        payload json not null,
+        payload json not null using compression zstd,
         fetched_at timestamptz not null,
         source varchar not null,
         source_file varchar,
@@ -44,7 +47,7 @@ RAW_DDL = [
     """create table if not exists raw.users (
         user_id varchar not null,
         username varchar not null,
-        payload json not null,
+        payload json not null using compression zstd,
         fetched_at timestamptz not null,
         source varchar not null,
         source_file varchar,
