@@ -19,6 +19,7 @@ float. In the fields govpulse reads (ids, counts) such a number sends the line t
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -288,9 +289,9 @@ class PagesResult:
     whole_file_to_python: bool = False
 
 
-def eligible(path: Path, size: int) -> bool:
+def eligible(path: str | Path, size: int) -> bool:
     """Plain JSONL files small enough to read whole (gzip, .json and archives stream)."""
-    return path.name.lower().endswith(".jsonl") and size <= MAX_FILE_BYTES
+    return os.path.basename(path).lower().endswith(".jsonl") and size <= MAX_FILE_BYTES
 
 
 # The files' bytes go to DuckDB in record batches of about this size, which its scans share
@@ -301,7 +302,7 @@ _INPUT_SCHEMA = pa.schema([("source_file", pa.string()),
                            ("content", pa.binary())])
 
 
-def _read_bytes(path: Path) -> bytes | None:
+def _read_bytes(path: str | Path) -> bytes | None:
     """A file's bytes; None when it cannot be read (Python reads it again and says why)."""
     try:
         with open(path, "rb") as handle:
@@ -310,7 +311,7 @@ def _read_bytes(path: Path) -> bytes | None:
         return None
 
 
-def _input_table(files: list[tuple[Path, str, datetime]]) -> pa.Table:
+def _input_table(files: list[tuple[str | Path, str, datetime]]) -> pa.Table:
     """Each file's name shown, fetch time and bytes. Read here rather than by DuckDB's
     ``read_blob``, which takes several times as long to open many small files."""
     batches: list[pa.RecordBatch] = []
@@ -346,7 +347,7 @@ def _parse(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def land_pages(landing: RawLanding,
-               files: list[tuple[Path, str, datetime]]) -> dict[str, PagesResult]:
+               files: list[tuple[str | Path, str, datetime]]) -> dict[str, PagesResult]:
     """Stage the clean pages of ``files`` (path, name shown, fetch time if the page has none).
 
     Returns, per name shown, the counts staged and the line numbers Python must read.

@@ -227,7 +227,8 @@ def test_files_gone_since_they_were_listed_are_reported_and_the_rest_lands(
     (folder / "tweets" / "data").mkdir(parents=True)
     (folder / "here.jsonl").write_text(_page(TWEET) + "\n", encoding="utf-8")
     listed = files_source.discover(folder)
-    gone = [folder / "gone.jsonl", folder / "gone.json", folder / "tweets" / "data" / "tweets.js"]
+    gone = [str(folder / "gone.jsonl"), str(folder / "gone.json"),
+            str(folder / "tweets" / "data" / "tweets.js")]
     monkeypatch.setattr(files_source, "discover", lambda _: sorted(listed + gone))
     report = _load(con, folder)
     assert report.tweets_landed == 1
