@@ -125,8 +125,7 @@ def test_loading_twice_lands_nothing_new(tmp_path, con):
 
 
 def test_payloads_are_stored_zstd_compressed(tmp_path, con):
-    # (DuckDB's default picks a string compression per segment, which costs twice as long
-    # to write and stores 2.5 times the bytes on X payloads: bench/, README)
+    # (why: the comment on RAW_DDL in extractors/landing.py)
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.jsonl").write_text(_page(TWEET) + "\n", encoding="utf-8")
