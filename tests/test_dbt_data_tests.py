@@ -37,3 +37,36 @@ def test_not_null_columns_fails_and_names_each_column_holding_nulls(tmp_path, de
     with duckdb.connect(str(build), read_only=True) as con:
         rows = con.execute(f"select * from ({compiled}) order by all").fetchall()
     assert rows == [("department", 2), ("handle", 1)]
+
+
+def test_values_between_fails_and_names_each_column_out_of_its_range(tmp_path, demo_warehouse):
+    """One test checks all of a model's value ranges: it fails when any column holds a value
+    outside its range (nulls pass), and its rows say which columns, their range and in how
+    many rows."""
+    warehouse = copied_warehouse(demo_warehouse, tmp_path / "warehouse")
+    build = warehouse.parent / ".govpulse-build" / warehouse.name
+    test_name = "values_between_account_scorecard"
+    target = tmp_path / "target"
+
+    passed = run_dbt("test", "--select", test_name, warehouse=warehouse, target_path=target)
+    assert passed.returncode == 0, passed.stdout[-2000:]
+
+    with duckdb.connect(str(build)) as con:
+        keys = con.execute("select account_id, period from marts.account_scorecard "
+                           "order by all limit 4").fetchall()
+        for key in keys[:2]:
+            con.execute("update marts.account_scorecard set response_rate = 1.5 "
+                        "where account_id = ? and period = ?", list(key))
+        con.execute("update marts.account_scorecard set composite_score = -0.5, tone_score = null "
+                    "where account_id = ? and period = ?", list(keys[2]))
+        con.execute("update marts.account_scorecard set response_rate = null "
+                    "where account_id = ? and period = ?", list(keys[3]))
+    failed = run_dbt("test", "--select", test_name, warehouse=warehouse, target_path=target)
+    assert failed.returncode == 1
+    assert f"Failure in test {test_name}" in failed.stdout
+    assert "Got 2 results" in failed.stdout
+
+    compiled = next((target / "compiled").rglob(f"{test_name}.sql")).read_text(encoding="utf-8")
+    with duckdb.connect(str(build), read_only=True) as con:
+        rows = con.execute(f"select * from ({compiled}) order by all").fetchall()
+    assert rows == [("composite_score", 0, 100, 1), ("response_rate", 0, 1, 2)]

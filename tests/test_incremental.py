@@ -272,6 +272,40 @@ def test_the_intermediate_layer_reads_on_from_where_its_inputs_were(tmp_path, fi
         assert f"landed_at > cast('{newest_text}' as timestamptz)" in sql, model
 
 
+INCREMENTAL_MODELS = {"staging/stg_x__tweets": "tweet_id",
+                      "intermediate/int_posts_classified": "tweet_id",
+                      "intermediate/int_inbound_replies": "inbound_tweet_id",
+                      "intermediate/int_inbound_first_responses": "inbound_tweet_id",
+                      "marts/fct_posts": "tweet_id",
+                      "marts/fct_inbound_replies": "inbound_tweet_id"}
+
+
+def test_incremental_deletes_read_only_the_key_range_written(tmp_path, first_build):
+    """Each incremental model's delete+insert bounds its delete by the smallest and largest
+    key of the rows it writes (macros/delete_insert_key_range.sql), and a run that writes
+    the same rows again leaves every table as it was."""
+    _, _, first_warehouse = first_build
+    warehouse = copied_warehouse(first_warehouse, tmp_path / "incremental")
+    build = warehouse.parent / ".govpulse-build" / warehouse.name
+    before = _snapshot(warehouse), marts_snapshot(build)
+    target = tmp_path / "target"
+    result = run_dbt("run", "--target", "duckdb", "--select",
+                     *(model.split("/")[1] for model in INCREMENTAL_MODELS),
+                     warehouse=warehouse, target_path=target, GOVPULSE_AS_OF=AS_OF)
+    assert result.returncode == 0, result.stdout[-2000:]
+    for model, key in INCREMENTAL_MODELS.items():
+        sql = (target / "run" / "govpulse" / "models" / f"{model}.sql").read_text(
+            encoding="utf-8")
+        # delete from <table> where (key) in (select (key) from <new rows>) and <the bounds>
+        delete = re.search(rf"delete from \S+\s+where \(\s*{key}\) in \(\s*"
+                           rf"select \({key}\)\s+from (\S+)\s*\)\s*and ([^;]*);", sql)
+        assert delete, model
+        new_rows, bounds = delete.groups()
+        assert " ".join(bounds.split()) == (f"{key} between (select min({key}) from {new_rows}) "
+                                            f"and (select max({key}) from {new_rows})"), model
+    assert (_snapshot(warehouse), marts_snapshot(build)) == before
+
+
 def test_a_daily_build_creates_the_watermarks_table_before_its_models_run(
         tmp_path, first_build, capsys):
     """A build copy whose incremental tables predate landed_watermarks: the daily build's
