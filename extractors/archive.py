@@ -11,6 +11,11 @@ _PREFIX = re.compile(r"^\s*window\.YTD\.[A-Za-z0-9_]+\.part\d+\s*=\s*", re.ASCII
 ARCHIVE_TWEET_FILES = ("tweets.js", "tweet.js")
 
 
+def is_archive_tweet_file(name: str) -> bool:
+    """Whether a file's name (without its folder) is an X archive's tweets file."""
+    return name.lower() in ARCHIVE_TWEET_FILES
+
+
 class ArchiveError(ValueError):
     pass
 

@@ -20,9 +20,9 @@ from typing import IO, Any
 
 from extractors import json_codec, jsonl_pages
 from extractors.archive import (
-    ARCHIVE_TWEET_FILES,
     ArchiveError,
     archive_account,
+    is_archive_tweet_file,
     read_ytd,
     v2_tweet,
 )
@@ -104,7 +104,7 @@ def discover(input_dir: Path) -> list[str]:
     check_input_folder(input_dir)
     found = [entry.path for entry in _entries(str(input_dir))
              if (entry.name.lower().endswith((".jsonl", ".jsonl.gz", ".json"))
-                 or entry.name.lower() in ARCHIVE_TWEET_FILES) and entry.is_file()]
+                 or is_archive_tweet_file(entry.name)) and entry.is_file()]
     # in order of the names shown (the first copy of a record by file and line is kept)
     return sorted(found)
 
@@ -205,7 +205,7 @@ def read_file(path: Path, landing: RawLanding, display: str, lines: set[int] | N
               report: FileReport | None = None) -> FileReport:
     """Read a file (or only ``lines`` of it) into ``landing``, adding to ``report``."""
     report = report or FileReport(path=display)
-    if path.name.lower() in ARCHIVE_TWEET_FILES:
+    if is_archive_tweet_file(path.name):
         _read_archive(path, landing, report)
         return report
     kinds: set[str] = set()
@@ -259,7 +259,7 @@ def _read_batch(batch: list[tuple[str, os.stat_result | None]], input_dir: Path,
     # file is read, to say it is unreadable
     empty = {path for path, status in batch
              if status and status.st_size == 0
-             and os.path.basename(path).lower() not in ARCHIVE_TWEET_FILES}
+             and not is_archive_tweet_file(os.path.basename(path))}
     fast = [(path, shown[path], datetime.fromtimestamp(status.st_mtime, tz=UTC))
             for path, status in batch
             if use_duckdb and status and path not in empty
