@@ -37,7 +37,7 @@ EXPECTED_DBT_KEYS = [
     "intermediate/int_account_period_metrics", "intermediate/int_inbound_first_responses",
     "intermediate/int_inbound_in_periods", "intermediate/int_inbound_replies",
     "intermediate/int_official_accounts", "intermediate/int_periods",
-    "intermediate/int_posts_classified", "intermediate/int_posts_in_periods",
+    "intermediate/int_posts_classified",
     "marts/account_scorecard", "marts/department_scorecard", "marts/dim_accounts",
     "marts/dim_departments", "marts/dim_metric_settings", "marts/fct_inbound_replies",
     "marts/fct_posts", "staging/stg_pipeline__pseudonym_key", "staging/stg_registry__accounts",

@@ -1,5 +1,9 @@
 -- Every registry account for every period (comparison periods included), with the counts and
 -- ratios of METRICS.md; accounts without data get zeros and null ratios.
+{#- the counts summed per account and period, posts and replies alike -#}
+{% set count_columns = ['posts_original', 'posts_reply', 'posts_repost', 'engagements',
+    'caps_posts', 'exclaim_posts', 'tone_flagged_posts', 'inbound_replies',
+    'eligible_inbound', 'answered_inbound', 'late_inbound', 'pending_inbound'] %}
 with
 
 accounts as (
@@ -11,11 +15,36 @@ periods as (
 ),
 
 posts as (
-    select * from {{ ref('int_posts_in_periods') }}
+    select
+        account_id,
+        created_at,
+        post_kind,
+        engagements,
+        is_caps,
+        is_exclaim,
+        is_tone_flagged
+    from {{ ref('fct_posts') }}
 ),
 
 inbound as (
-    select * from {{ ref('int_inbound_in_periods') }}
+    select
+        account_id,
+        inbound_created_at,
+        is_eligible,
+        is_answered,
+        is_late,
+        is_pending
+    from {{ ref('fct_inbound_replies') }}
+),
+
+-- the answered replies once per period they fall in, for the quantiles (not additive)
+answered_in_periods as (
+    select
+        account_id,
+        period,
+        response_minutes
+    from {{ ref('int_inbound_in_periods') }}
+    where is_answered
 ),
 
 account_periods as (
@@ -38,62 +67,149 @@ account_periods as (
     cross join periods
 ),
 
-post_counts as (
+-- Every count is additive, so posts and replies are summed per account, calendar month and
+-- time slice first, and the sums added up per period after: each row is read once, not once
+-- per period it belongs to. The slices are the stretches between consecutive bounds of the
+-- trailing windows (open at the start, closed at the end, like the windows), so every
+-- window is a union of whole slices; a row older than the oldest bound is in no slice and
+-- counts towards its month only.
+trailing_bounds as (
+    select period_start_at as bound_at from periods where period_kind = 'trailing'
+    union
+    select period_end_at as bound_at from periods where period_kind = 'trailing'
+),
+
+time_slices as (
+    select
+        lag(bound_at) over (order by bound_at) as slice_start_at,
+        bound_at as slice_end_at
+    from trailing_bounds
+),
+
+activity as (
+    select
+        account_id,
+        created_at,
+        case when post_kind = 'original' then 1 else 0 end as posts_original,
+        case when post_kind = 'reply' then 1 else 0 end as posts_reply,
+        case when post_kind = 'repost' then 1 else 0 end as posts_repost,
+        case when post_kind = 'original' then engagements else 0 end as engagements,
+        case when post_kind = 'original' and is_caps then 1 else 0 end as caps_posts,
+        case when post_kind = 'original' and is_exclaim then 1 else 0 end as exclaim_posts,
+        case when post_kind = 'original' and is_tone_flagged then 1 else 0 end
+            as tone_flagged_posts,
+        0 as inbound_replies,
+        0 as eligible_inbound,
+        0 as answered_inbound,
+        0 as late_inbound,
+        0 as pending_inbound
+    from posts
+    union all
+    select
+        account_id,
+        inbound_created_at as created_at,
+        0 as posts_original,
+        0 as posts_reply,
+        0 as posts_repost,
+        0 as engagements,
+        0 as caps_posts,
+        0 as exclaim_posts,
+        0 as tone_flagged_posts,
+        1 as inbound_replies,
+        case when is_eligible then 1 else 0 end as eligible_inbound,
+        case when is_answered then 1 else 0 end as answered_inbound,
+        case when is_late then 1 else 0 end as late_inbound,
+        case when is_pending then 1 else 0 end as pending_inbound
+    from inbound
+),
+
+activity_sliced as (
+    select
+        activity.*,
+        {{ dbt.date_trunc('month', 'activity.created_at') }} as month_start_at,
+        time_slices.slice_end_at
+    from activity
+    left join time_slices
+        on activity.created_at > time_slices.slice_start_at
+        and activity.created_at <= time_slices.slice_end_at
+),
+
+slice_sums as (
+    select
+        account_id,
+        month_start_at,
+        slice_end_at,
+        {% for column in count_columns %}
+        sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from activity_sliced
+    group by account_id, month_start_at, slice_end_at
+),
+
+slice_sums_in_periods as (
+    select
+        slice_sums.*,
+        periods.period
+    from slice_sums
+    inner join periods
+        on periods.period_kind = 'trailing'
+        and slice_sums.slice_end_at > periods.period_start_at
+        and slice_sums.slice_end_at <= periods.period_end_at
+    union all
+    select
+        slice_sums.*,
+        periods.period
+    from slice_sums
+    inner join periods
+        on periods.period_kind = 'month'
+        and slice_sums.month_start_at = periods.period_start_at
+),
+
+period_sums as (
     select
         account_id,
         period,
-        sum(case when post_kind = 'original' then 1 else 0 end) as posts_original,
-        sum(case when post_kind = 'reply' then 1 else 0 end) as posts_reply,
-        sum(case when post_kind = 'repost' then 1 else 0 end) as posts_repost,
-        sum(case when post_kind = 'original' then engagements else 0 end) as engagements,
-        sum(case when post_kind = 'original' and is_caps then 1 else 0 end) as caps_posts,
-        sum(case when post_kind = 'original' and is_exclaim then 1 else 0 end) as exclaim_posts,
-        sum(case when post_kind = 'original' and is_tone_flagged then 1 else 0 end)
-            as tone_flagged_posts
-    from posts
+        {% for column in count_columns %}
+        sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
+        {% endfor %}
+    from slice_sums_in_periods
     group by account_id, period
 ),
 
-inbound_counts as (
+latencies as (
     select
         account_id,
         period,
-        count(*) as inbound_replies,
-        sum(case when is_eligible then 1 else 0 end) as eligible_inbound,
-        sum(case when is_answered then 1 else 0 end) as answered_inbound,
-        sum(case when is_late then 1 else 0 end) as late_inbound,
-        sum(case when is_pending then 1 else 0 end) as pending_inbound,
         -- [median, p90] of the answered replies' response minutes
-        {{ quantiles_cont('case when is_answered then response_minutes end', [0.5, 0.9]) }}
-            as response_minutes_quantiles
-    from inbound
+        {{ quantiles_cont('response_minutes', [0.5, 0.9]) }} as response_minutes_quantiles
+    from answered_in_periods
     group by account_id, period
 ),
 
 joined as (
     select
         account_periods.*,
-        {{ count_or_zero('post_counts.posts_original') }} as posts_original,
-        {{ count_or_zero('post_counts.posts_reply') }} as posts_reply,
-        {{ count_or_zero('post_counts.posts_repost') }} as posts_repost,
-        {{ count_or_zero('inbound_counts.inbound_replies') }} as inbound_replies,
-        {{ count_or_zero('inbound_counts.eligible_inbound') }} as eligible_inbound,
-        {{ count_or_zero('inbound_counts.answered_inbound') }} as answered_inbound,
-        {{ count_or_zero('inbound_counts.late_inbound') }} as late_inbound,
-        {{ count_or_zero('inbound_counts.pending_inbound') }} as pending_inbound,
-        {{ array_item('inbound_counts.response_minutes_quantiles', 0) }} as median_response_minutes,
-        {{ array_item('inbound_counts.response_minutes_quantiles', 1) }} as p90_response_minutes,
-        {{ count_or_zero('post_counts.engagements') }} as engagements,
-        {{ count_or_zero('post_counts.caps_posts') }} as caps_posts,
-        {{ count_or_zero('post_counts.exclaim_posts') }} as exclaim_posts,
-        {{ count_or_zero('post_counts.tone_flagged_posts') }} as tone_flagged_posts
+        {{ count_or_zero('period_sums.posts_original') }} as posts_original,
+        {{ count_or_zero('period_sums.posts_reply') }} as posts_reply,
+        {{ count_or_zero('period_sums.posts_repost') }} as posts_repost,
+        {{ count_or_zero('period_sums.inbound_replies') }} as inbound_replies,
+        {{ count_or_zero('period_sums.eligible_inbound') }} as eligible_inbound,
+        {{ count_or_zero('period_sums.answered_inbound') }} as answered_inbound,
+        {{ count_or_zero('period_sums.late_inbound') }} as late_inbound,
+        {{ count_or_zero('period_sums.pending_inbound') }} as pending_inbound,
+        {{ array_item('latencies.response_minutes_quantiles', 0) }} as median_response_minutes,
+        {{ array_item('latencies.response_minutes_quantiles', 1) }} as p90_response_minutes,
+        {{ count_or_zero('period_sums.engagements') }} as engagements,
+        {{ count_or_zero('period_sums.caps_posts') }} as caps_posts,
+        {{ count_or_zero('period_sums.exclaim_posts') }} as exclaim_posts,
+        {{ count_or_zero('period_sums.tone_flagged_posts') }} as tone_flagged_posts
     from account_periods
-    left join post_counts
-        on account_periods.account_id = post_counts.account_id
-        and account_periods.period = post_counts.period
-    left join inbound_counts
-        on account_periods.account_id = inbound_counts.account_id
-        and account_periods.period = inbound_counts.period
+    left join period_sums
+        on account_periods.account_id = period_sums.account_id
+        and account_periods.period = period_sums.period
+    left join latencies
+        on account_periods.account_id = latencies.account_id
+        and account_periods.period = latencies.period
 ),
 
 ratios as (
