@@ -16,6 +16,30 @@
 {%- endmacro %}
 
 
+{#- The rows of `relation` once for every period of `periods` (int_periods) they belong to,
+    with its `period`: a trailing window holds the rows with period_start_at < `at` <=
+    period_end_at (open at the start, closed at as_of); a month holds the rows whose UTC
+    calendar month starts at its period_start_at (`month_start`: a timestamp compares faster
+    than the 'YYYY-MM' label, which would be formatted for every row). -#}
+{% macro rows_in_periods(relation, periods, at, month_start) -%}
+    select
+        {{ relation }}.*,
+        {{ periods }}.period
+    from {{ relation }}
+    inner join {{ periods }}
+        on {{ periods }}.period_kind = 'trailing'
+        and {{ at }} > {{ periods }}.period_start_at
+        and {{ at }} <= {{ periods }}.period_end_at
+    union all
+    select
+        {{ relation }}.*,
+        {{ periods }}.period
+    from {{ relation }}
+    inner join {{ periods }}
+        on {{ periods }}.period_kind = 'month'
+        and {{ month_start }} = {{ periods }}.period_start_at
+{%- endmacro %}
+
 {#- Text without URLs, @mentions and #hashtags, as the caps rule reads it. -#}
 {% macro caps_text(text) -%}
     {{ regexp_remove(regexp_remove(regexp_remove(text, 'https?://\\S+'), '@\\w+'), '#[\\p{L}\\p{M}\\p{N}_]+') }}

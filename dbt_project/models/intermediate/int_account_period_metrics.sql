@@ -146,23 +146,10 @@ slice_sums as (
     group by account_id, month_start_at, slice_end_at
 ),
 
+-- a slice lies in a trailing window when its end does (the window's bounds are slice bounds)
 slice_sums_in_periods as (
-    select
-        slice_sums.*,
-        periods.period
-    from slice_sums
-    inner join periods
-        on periods.period_kind = 'trailing'
-        and slice_sums.slice_end_at > periods.period_start_at
-        and slice_sums.slice_end_at <= periods.period_end_at
-    union all
-    select
-        slice_sums.*,
-        periods.period
-    from slice_sums
-    inner join periods
-        on periods.period_kind = 'month'
-        and slice_sums.month_start_at = periods.period_start_at
+    {{ rows_in_periods('slice_sums', 'periods', 'slice_sums.slice_end_at',
+        'slice_sums.month_start_at') }}
 ),
 
 period_sums as (
