@@ -140,7 +140,7 @@ slice_sums as (
         month_start_at,
         slice_end_at,
         {% for column in count_columns %}
-        sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
+        {{ count_sum(column) }} as {{ column }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from activity_sliced
     group by account_id, month_start_at, slice_end_at
@@ -157,7 +157,7 @@ period_sums as (
         account_id,
         period,
         {% for column in count_columns %}
-        sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
+        {{ count_sum(column) }} as {{ column }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from slice_sums_in_periods
     group by account_id, period
