@@ -16,6 +16,34 @@
 {%- endmacro %}
 
 
+{#- The trailing windows' lengths in days: each is a last_Nd period and a previous_last_Nd
+    comparison period (int_periods). -#}
+{% macro trailing_window_days() -%}
+    {{ return([7, 28, 90]) }}
+{%- endmacro %}
+
+{#- The end of the time slice `at` falls in, null outside them. The slices are the stretches
+    between consecutive bounds of the trailing windows (as_of less 0, N and 2N days for each
+    window), open at the start and closed at the end like the windows, so every window is a
+    union of whole slices and a row counts towards a window exactly when its slice's end lies
+    in it. Written as one CASE on constant bounds: a join of every row to the slices between
+    two inequalities took 0.3 s more at 10 M inbound replies (18.8 M rows). -#}
+{% macro trailing_slice_end(at) -%}
+    {%- set offsets = [0] -%}
+    {%- for days in trailing_window_days() -%}
+        {%- do offsets.extend([days, 2 * days]) -%}
+    {%- endfor -%}
+    {%- set offsets = offsets | unique | sort -%}
+    case
+        when {{ at }} > {{ as_of() }} then null
+        {%- for offset in offsets[1:] %}
+        when {{ at }} > {{ dbt.dateadd('day', -offset, as_of()) | trim }}
+            then {{ (dbt.dateadd('day', -offsets[loop.index0], as_of()) if offsets[loop.index0]
+                     else as_of()) | trim }}
+        {%- endfor %}
+    end
+{%- endmacro %}
+
 {#- The rows of `relation` once for every period of `periods` (int_periods) they belong to,
     with its `period`: a trailing window holds the rows with period_start_at < `at` <=
     period_end_at (open at the start, closed at as_of); a month holds the rows whose UTC

@@ -70,22 +70,9 @@ account_periods as (
 -- Every count is additive, so posts and replies are summed per account, calendar month and
 -- time slice first, and the sums added up per period after: each row is read once, not once
 -- per period it belongs to. The slices are the stretches between consecutive bounds of the
--- trailing windows (open at the start, closed at the end, like the windows), so every
--- window is a union of whole slices; a row older than the oldest bound is in no slice and
--- counts towards its month only.
-trailing_bounds as (
-    select period_start_at as bound_at from periods where period_kind = 'trailing'
-    union
-    select period_end_at as bound_at from periods where period_kind = 'trailing'
-),
-
-time_slices as (
-    select
-        lag(bound_at) over (order by bound_at) as slice_start_at,
-        bound_at as slice_end_at
-    from trailing_bounds
-),
-
+-- trailing windows (macros/metric_rules.sql::trailing_slice_end), so every window is a union
+-- of whole slices; a row older than the oldest bound is in no slice and counts towards its
+-- month only.
 activity as (
     select
         account_id,
@@ -125,13 +112,10 @@ activity as (
 
 activity_sliced as (
     select
-        activity.*,
-        {{ dbt.date_trunc('month', 'activity.created_at') }} as month_start_at,
-        time_slices.slice_end_at
+        *,
+        {{ dbt.date_trunc('month', 'created_at') }} as month_start_at,
+        {{ trailing_slice_end('created_at') }} as slice_end_at
     from activity
-    left join time_slices
-        on activity.created_at > time_slices.slice_start_at
-        and activity.created_at <= time_slices.slice_end_at
 ),
 
 slice_sums as (

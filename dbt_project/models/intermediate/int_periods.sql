@@ -3,7 +3,6 @@
 --   calendar months 'YYYY-MM' (UTC) holding a post or an inbound reply, up to as_of's month;
 --   comparison windows previous_last_Nd: as_of - 2N days < created_at <= as_of - N days, used
 --   only for rank_change (a month's previous period is the month before).
-{% set trailing_days = [7, 28, 90] %}
 with
 
 -- the posts and inbound replies of fct_posts and fct_inbound_replies, read from the tables
@@ -19,7 +18,7 @@ inbound as (
 ),
 
 trailing_windows as (
-    {% for days in trailing_days %}
+    {% for days in trailing_window_days() %}
     select
         'last_{{ days }}d' as period,
         'trailing' as period_kind,
