@@ -16,30 +16,44 @@
 {%- endmacro %}
 
 
-{#- The trailing windows' lengths in days: each is a last_Nd period and a previous_last_Nd
-    comparison period (int_periods). -#}
-{% macro trailing_window_days() -%}
-    {{ return([7, 28, 90]) }}
+{#- The trailing periods, each as how many days before as_of it starts and ends: last_Nd
+    (N days up to as_of) and its comparison period previous_last_Nd (the N days before it),
+    for N = 7, 28 and 90. int_periods lists them; trailing_slice_end cuts the time at their
+    bounds. -#}
+{% macro trailing_periods() -%}
+    {%- set periods = [] -%}
+    {%- for days in [7, 28, 90] -%}
+        {%- do periods.append({'period': 'last_' ~ days ~ 'd', 'starts_days_before': days,
+                               'ends_days_before': 0, 'previous_period': 'previous_last_' ~ days ~ 'd',
+                               'is_comparison': false}) -%}
+        {%- do periods.append({'period': 'previous_last_' ~ days ~ 'd',
+                               'starts_days_before': 2 * days, 'ends_days_before': days,
+                               'previous_period': none, 'is_comparison': true}) -%}
+    {%- endfor -%}
+    {{ return(periods) }}
+{%- endmacro %}
+
+{#- as_of less `days` days, as a UTC timestamp. -#}
+{% macro days_before_as_of(days) -%}
+    {{ dbt.dateadd('day', -days, as_of()) | trim }}
 {%- endmacro %}
 
 {#- The end of the time slice `at` falls in, null outside them. The slices are the stretches
-    between consecutive bounds of the trailing windows (as_of less 0, N and 2N days for each
-    window), open at the start and closed at the end like the windows, so every window is a
-    union of whole slices and a row counts towards a window exactly when its slice's end lies
-    in it. Written as one CASE on constant bounds: a join of every row to the slices between
-    two inequalities took 0.3 s more at 10 M inbound replies (18.8 M rows). -#}
+    between consecutive bounds of the trailing periods, open at the start and closed at the
+    end like the periods, so every period is a union of whole slices and a row counts towards
+    a period exactly when its slice's end lies in it. Written as one CASE on constant bounds:
+    a join of every row to the slices between two inequalities took 0.3 s more at 10 M
+    inbound replies (18.8 M rows). -#}
 {% macro trailing_slice_end(at) -%}
-    {%- set offsets = [0] -%}
-    {%- for days in trailing_window_days() -%}
-        {%- do offsets.extend([days, 2 * days]) -%}
+    {%- set bounds = [] -%}
+    {%- for period in trailing_periods() -%}
+        {%- do bounds.extend([period.starts_days_before, period.ends_days_before]) -%}
     {%- endfor -%}
-    {%- set offsets = offsets | unique | sort -%}
+    {%- set bounds = bounds | unique | sort -%}
     case
         when {{ at }} > {{ as_of() }} then null
-        {%- for offset in offsets[1:] %}
-        when {{ at }} > {{ dbt.dateadd('day', -offset, as_of()) | trim }}
-            then {{ (dbt.dateadd('day', -offsets[loop.index0], as_of()) if offsets[loop.index0]
-                     else as_of()) | trim }}
+        {%- for days in bounds[1:] %}
+        when {{ at }} > {{ days_before_as_of(days) }} then {{ days_before_as_of(bounds[loop.index0]) }}
         {%- endfor %}
     end
 {%- endmacro %}

@@ -18,22 +18,18 @@ inbound as (
 ),
 
 trailing_windows as (
-    {% for days in trailing_window_days() %}
+    {% for trailing in trailing_periods() %}
     select
-        'last_{{ days }}d' as period,
+        '{{ trailing.period }}' as period,
         'trailing' as period_kind,
-        {{ dbt.dateadd('day', -days, as_of()) }} as period_start_at,
-        {{ as_of() }} as period_end_at,
-        'previous_last_{{ days }}d' as previous_period,
-        false as is_comparison
-    union all
-    select
-        'previous_last_{{ days }}d' as period,
-        'trailing' as period_kind,
-        {{ dbt.dateadd('day', -2 * days, as_of()) }} as period_start_at,
-        {{ dbt.dateadd('day', -days, as_of()) }} as period_end_at,
-        cast(null as {{ dbt.type_string() }}) as previous_period,
-        true as is_comparison
+        {{ days_before_as_of(trailing.starts_days_before) }} as period_start_at,
+        {{ days_before_as_of(trailing.ends_days_before) }} as period_end_at,
+        {% if trailing.previous_period -%}
+        '{{ trailing.previous_period }}'
+        {%- else -%}
+        cast(null as {{ dbt.type_string() }})
+        {%- endif %} as previous_period,
+        {{ 'true' if trailing.is_comparison else 'false' }} as is_comparison
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
