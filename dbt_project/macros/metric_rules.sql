@@ -51,7 +51,7 @@
     {%- endfor -%}
     {%- set bounds = bounds | unique | sort -%}
     case
-        when {{ at }} > {{ as_of() }} then null
+        when {{ at }} > {{ days_before_as_of(bounds[0]) }} then null
         {%- for days in bounds[1:] %}
         when {{ at }} > {{ days_before_as_of(days) }} then {{ days_before_as_of(bounds[loop.index0]) }}
         {%- endfor %}
