@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
+from govpulse.dbt_launcher import DBT_EXECUTABLE
 from govpulse.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -16,10 +17,12 @@ dbt_project.prepare_if_dev()
 
 
 def ensure_dbt_on_path() -> None:
-    """dagster-dbt runs `dbt` from PATH: add this Python's scripts folder when dbt is only
-    there (a virtualenv used without activating it, e.g. `.venv/bin/govpulse run`)."""
+    """dagster-dbt runs dbt from PATH (``govpulse-dbt`` for builds, ``dbt`` to prepare the
+    manifest): add this Python's scripts folder when they are only there (a virtualenv used
+    without activating it, e.g. `.venv/bin/govpulse run`)."""
     scripts = Path(sys.executable).parent
-    if shutil.which("dbt") is None and (scripts / "dbt").exists():
+    needed = ("dbt", DBT_EXECUTABLE)
+    if any(shutil.which(name) is None and (scripts / name).exists() for name in needed):
         os.environ["PATH"] = f"{scripts}{os.pathsep}{os.environ.get('PATH', '')}"
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from extractors.demo_corpus import CorpusSummary, generate_corpus
+from govpulse.dbt_launcher import DBT_EXECUTABLE
 
 # A midnight, as the demo corpus's first day starts: the X-source test fetches the same 90
 # days through the X API (as_of - 90 days) and compares its build with this one.
@@ -49,14 +50,15 @@ DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
 
 def run_dbt(*args: str, warehouse: Path, target_path: Path,
             **environ: str) -> subprocess.CompletedProcess[str]:
-    """This Python's dbt on the project, for ``warehouse``, its artifacts and its log in
-    ``target_path`` (as the pipeline's runs: test workers never share a log file)."""
+    """This Python's dbt on the project, started as the pipeline starts it (``govpulse-dbt``),
+    for ``warehouse``, its artifacts and its log in ``target_path`` (as the pipeline's runs:
+    test workers never share a log file)."""
     env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false", **environ)
     return subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), *args, "--profiles-dir", str(DBT_PROJECT),
-         "--project-dir", str(DBT_PROJECT), "--target-path", str(target_path),
-         "--log-path", str(target_path)],
+        [str(Path(sys.executable).with_name(DBT_EXECUTABLE)), *args,
+         "--profiles-dir", str(DBT_PROJECT), "--project-dir", str(DBT_PROJECT),
+         "--target-path", str(target_path), "--log-path", str(target_path)],
         env=env, capture_output=True, text=True, timeout=300, check=False)
 
 

@@ -70,6 +70,8 @@ def test_snapshot_of_every_asset_job_schedule_and_sensor(defs):
     assert dg.AssetKey(["raw", "tweets"]) in staging.parent_keys
     published = graph.get(dg.AssetKey(["published", "warehouse"]))
     assert dg.AssetKey(["marts", "department_scorecard"]) in published.parent_keys
+    # dbt starts through govpulse's launcher (its garbage collector tuned)
+    assert defs.resources["dbt"].dbt_executable == "govpulse-dbt"
 
 
 def test_dagster_yaml_is_a_valid_instance_config(monkeypatch, tmp_path):

@@ -15,6 +15,7 @@ from dagster_duckdb import DuckDBResource
 from packaging import version
 
 from extractors.x_client import XApi, XApiSettings
+from govpulse.dbt_launcher import DBT_EXECUTABLE
 from govpulse.settings import (
     STALE_AFTER_DEFAULT_HOURS,
     X_LOOKBACK_DEFAULT_DAYS,
@@ -96,7 +97,8 @@ def resources() -> dg.Definitions:
             # The pipeline writes the build copy; readers open the published file.
             "warehouse": DuckDBResource(database=str(settings.build_database),
                                         connection_config=build_connection_config()),
-            "dbt": DbtCli(project_dir=dbt_project, target=settings.dbt_target),
+            "dbt": DbtCli(project_dir=dbt_project, target=settings.dbt_target,
+                          dbt_executable=DBT_EXECUTABLE),
             "x_api": XApiResource(lookback_days=settings.x_lookback_days),
             "pipeline": PipelineSettings(
                 warehouse=str(settings.warehouse),

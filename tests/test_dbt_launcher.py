@@ -1,0 +1,44 @@
+"""govpulse-dbt: dbt's command line with Python's garbage collector tuned."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from govpulse.dbt_launcher import (
+    DBT_EXECUTABLE,
+    OLDER_GENERATION_THRESHOLDS,
+    YOUNG_GENERATION_THRESHOLD,
+    tune_garbage_collector,
+)
+
+
+@pytest.fixture
+def restored_collector() -> Iterator[None]:
+    thresholds = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
+
+
+def test_the_collector_freezes_what_exists_and_collects_less_often(restored_collector):
+    gc.unfreeze()
+    tune_garbage_collector()
+    assert gc.get_threshold() == (YOUNG_GENERATION_THRESHOLD, *OLDER_GENERATION_THRESHOLDS)
+    assert gc.get_freeze_count() > 0
+
+
+def test_govpulse_dbt_is_dbts_command_line():
+    """Installed beside dbt by `pip install` (pyproject.toml); every dbt build of the tests
+    runs through it too (tests/conftest.py::run_dbt). Not `--version`, which asks PyPI."""
+    launcher = Path(sys.executable).with_name(DBT_EXECUTABLE)
+    completed = subprocess.run([str(launcher), "build", "--help"], capture_output=True,
+                               text=True, timeout=120, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith(f"Usage: {DBT_EXECUTABLE} build [OPTIONS]")
+    assert "--full-refresh" in completed.stdout
