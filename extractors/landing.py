@@ -29,7 +29,7 @@ BATCH_ROWS = 20_000
 
 # The payloads are stored with zstd rather than the string compression DuckDB would pick per
 # segment: on X payloads that writes in half the time and stores 2.5 times fewer bytes
-# (bench/, README). Tables created before keep their compression; both read the same.
+# (docs/performance-history.md). Tables created before keep their compression; both read the same.
 RAW_DDL = [
     "create schema if not exists raw",
     """create table if not exists raw.tweets (

@@ -12,7 +12,7 @@ from govpulse.settings import AS_OF_ENV, format_as_of
 # dbt threads of a daily (incremental) build on DuckDB. profiles.yml keeps 1 for whole builds,
 # whose heavy models each use every core and would share one memory_limit. A daily build is
 # mostly small steps (dbt's work between queries, 63 data tests): two at a time, its dbt build
-# took 21 to 24 s against 26 to 29 s at 10 M inbound replies (README, Performance).
+# took 21 to 24 s against 26 to 29 s at 10 M inbound replies (docs/performance-history.md).
 DAILY_THREADS = 2
 
 
