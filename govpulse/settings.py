@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from extractors.memory_limit import MEMORY_LIMIT_ENV, is_memory_size
 from govpulse.dbt_vars import declared_vars, override_problems
@@ -120,6 +121,29 @@ def format_as_of(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def dbt_var_overrides(dbt_vars: str | None) -> dict[str, Any] | None:
+    """The dbt var overrides of ``GOVPULSE_DBT_VARS`` (a JSON object, as ``--var`` writes it),
+    checked against the project's vars (``govpulse/dbt_vars.py``); SettingsError naming each
+    bad one."""
+    if not dbt_vars:
+        return None
+    try:
+        overrides = json.loads(dbt_vars)
+    except ValueError:
+        overrides = None
+    if not isinstance(overrides, dict):
+        raise SettingsError(f"{DBT_VARS_ENV} must be a JSON object such as "
+                            '{"response_window_hours": 24}')
+    if "as_of" in overrides:
+        # every asset of a run computes for the one as_of the pipeline passes to dbt
+        raise SettingsError(f"{DBT_VARS_ENV} (or --var) sets as_of: set {AS_OF_ENV} (or "
+                            "`govpulse run --as-of`) instead")
+    problems = override_problems(overrides, declared_vars(DBT_PROJECT_DIR))
+    if problems:
+        raise SettingsError(f"{DBT_VARS_ENV} (or --var): {'; '.join(problems)}")
+    return overrides
+
+
 def _amount(env: os._Environ[str] | dict[str, str], name: str, default: float,
             unit: str) -> float:
     """The number of days or hours a variable sets (0 or more), else ``default``."""
@@ -167,21 +191,7 @@ class Settings:
         if as_of:
             parse_as_of(as_of)  # fail early on a malformed value
         dbt_vars = env.get(DBT_VARS_ENV) or None
-        if dbt_vars:
-            try:
-                overrides = json.loads(dbt_vars)
-            except ValueError:
-                overrides = None
-            if not isinstance(overrides, dict):
-                raise SettingsError(f"{DBT_VARS_ENV} must be a JSON object such as "
-                                    '{"response_window_hours": 24}')
-            if "as_of" in overrides:
-                # every asset of a run computes for the one as_of the pipeline passes to dbt
-                raise SettingsError(f"{DBT_VARS_ENV} (or --var) sets as_of: set {AS_OF_ENV} (or "
-                                    "`govpulse run --as-of`) instead")
-            problems = override_problems(overrides, declared_vars(DBT_PROJECT_DIR))
-            if problems:
-                raise SettingsError(f"{DBT_VARS_ENV} (or --var): {'; '.join(problems)}")
+        dbt_var_overrides(dbt_vars)  # fail early on a bad override
         lookback = _amount(env, X_LOOKBACK_ENV, X_LOOKBACK_DEFAULT_DAYS, "days")
         stale_after = _amount(env, STALE_AFTER_ENV, STALE_AFTER_DEFAULT_HOURS, "hours")
         for name in (DBT_MEMORY_LIMIT_ENV, MEMORY_LIMIT_ENV):

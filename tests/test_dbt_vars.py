@@ -47,6 +47,27 @@ def test_values_of_the_wrong_kind_or_negative_are_refused():
         "response_window_hours=-1: expected 0 or more", "weight_tone=-0.5: expected 0 or more"]
 
 
+def test_values_their_meaning_rules_out_are_refused():
+    declared = declared_vars(DBT_PROJECT_DIR)
+    assert override_problems({"broadcaster_max_response_rate": 1.5, "caps_min_upper_share": 2,
+                              "latency_half_life_minutes": 0}, declared) == [
+        "broadcaster_max_response_rate=1.5: expected at most 1 (a share)",
+        "caps_min_upper_share=2: expected at most 1 (a share)",
+        "latency_half_life_minutes=0: expected more than 0"]
+    assert override_problems({"broadcaster_max_response_rate": 1, "caps_min_upper_share": 0,
+                              "latency_half_life_minutes": 1}, declared) == []
+
+
+def test_weights_that_would_all_be_zero_are_refused():
+    declared = declared_vars(DBT_PROJECT_DIR)
+    assert override_problems({"weight_responsiveness": 0, "weight_engagement": 0.0,
+                              "weight_tone": 0}, declared) == [
+        "weight_responsiveness, weight_engagement and weight_tone would all be 0: the composite "
+        "score needs one of them above 0"]
+    # one weight left at its default (0.2) is enough
+    assert override_problems({"weight_responsiveness": 0, "weight_engagement": 0}, declared) == []
+
+
 def test_settings_refuse_bad_overrides_from_the_environment_too():
     with pytest.raises(SettingsError, match=r"GOVPULSE_DBT_VARS \(or --var\): unknown var "
                                             r"'respons_window_hours': did you mean"):

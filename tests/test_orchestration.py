@@ -157,6 +157,31 @@ def test_a_scheduled_run_with_a_bad_registry_fails_at_the_registry_naming_the_li
     assert not database.exists()
 
 
+def test_a_run_with_a_bad_var_in_its_resource_config_fails_before_dbt_starts(tmp_path):
+    # (Settings.from_env checks GOVPULSE_DBT_VARS; config set in the launchpad bypasses it)
+    from orchestration.defs.dbt_assets import govpulse_dbt_models
+    from orchestration.defs.resources import DbtCli
+    from orchestration.project import dbt_project
+
+    database = tmp_path / "build.duckdb"
+    result = dg.materialize(
+        [govpulse_dbt_models],
+        resources={
+            "warehouse": DuckDBResource(database=str(database)),
+            "dbt": DbtCli(project_dir=dbt_project, dbt_executable="/usr/bin/false"),
+            "pipeline": PipelineSettings(warehouse=str(tmp_path / "govpulse.duckdb"),
+                                         dbt_vars='{"latency_half_life_minutes": 0}'),
+        },
+        raise_on_error=False,
+    )
+    assert not result.success
+    [failure] = [event for event in result.all_events if event.is_step_failure]
+    assert failure.step_failure_data.error.message.startswith(
+        "dagster._core.definitions.events.Failure: GOVPULSE_DBT_VARS (or --var): "
+        "latency_half_life_minutes=0: expected more than 0")
+    assert not database.exists()
+
+
 def test_materialize_extraction_with_the_fixture_client(tmp_path):
     registry = tmp_path / "registry.csv"
     registry.write_text("handle,department\nHealthDesk,Health\nghost,Health\n", encoding="utf-8")

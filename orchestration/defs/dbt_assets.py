@@ -21,7 +21,13 @@ from govpulse.dbt_target_folders import (
     remove_abandoned,
 )
 from govpulse.incremental_schema import incremental_tables_built, outdated_incremental_tables
-from govpulse.settings import dbt_state_path, format_as_of, parse_as_of
+from govpulse.settings import (
+    SettingsError,
+    dbt_state_path,
+    dbt_var_overrides,
+    format_as_of,
+    parse_as_of,
+)
 from orchestration.defs.raw_assets import DUCKDB_POOL
 from orchestration.defs.resources import PipelineSettings
 from orchestration.project import dbt_project
@@ -45,7 +51,11 @@ def govpulse_dbt_models(
     as_of = parse_as_of(pipeline.as_of) if pipeline.as_of else datetime.now(UTC).replace(
         microsecond=0)
     context.log.info(f"dbt build with as_of {format_as_of(as_of)}")
-    overrides = json.loads(pipeline.dbt_vars) if pipeline.dbt_vars else None
+    try:
+        # checked again here: resource config set in the launchpad bypasses Settings.from_env
+        overrides = dbt_var_overrides(pipeline.dbt_vars)
+    except SettingsError as error:
+        raise dg.Failure(str(error), allow_retries=False) from None
     full_refresh = config.full_refresh or pipeline.full_refresh
     daily = False
     if not full_refresh and pipeline.dbt_target == "duckdb":
