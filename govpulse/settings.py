@@ -121,10 +121,11 @@ def format_as_of(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def dbt_var_overrides(dbt_vars: str | None) -> dict[str, Any] | None:
-    """The dbt var overrides of ``GOVPULSE_DBT_VARS`` (a JSON object, as ``--var`` writes it),
-    checked against the project's vars (``govpulse/dbt_vars.py``); SettingsError naming each
-    bad one."""
+def dbt_var_overrides(dbt_vars: str | None,
+                      source: str = f"{DBT_VARS_ENV} (or --var)") -> dict[str, Any] | None:
+    """The dbt var overrides of ``dbt_vars`` (a JSON object, as ``--var`` writes it into
+    ``GOVPULSE_DBT_VARS``), checked against the project's vars (``govpulse/dbt_vars.py``);
+    SettingsError naming ``source`` and each bad one."""
     if not dbt_vars:
         return None
     try:
@@ -132,15 +133,15 @@ def dbt_var_overrides(dbt_vars: str | None) -> dict[str, Any] | None:
     except ValueError:
         overrides = None
     if not isinstance(overrides, dict):
-        raise SettingsError(f"{DBT_VARS_ENV} must be a JSON object such as "
+        raise SettingsError(f"{source} must be a JSON object such as "
                             '{"response_window_hours": 24}')
     if "as_of" in overrides:
         # every asset of a run computes for the one as_of the pipeline passes to dbt
-        raise SettingsError(f"{DBT_VARS_ENV} (or --var) sets as_of: set {AS_OF_ENV} (or "
+        raise SettingsError(f"{source} sets as_of: set {AS_OF_ENV} (or "
                             "`govpulse run --as-of`) instead")
     problems = override_problems(overrides, declared_vars(DBT_PROJECT_DIR))
     if problems:
-        raise SettingsError(f"{DBT_VARS_ENV} (or --var): {'; '.join(problems)}")
+        raise SettingsError(f"{source}: {'; '.join(problems)}")
     return overrides
 
 

@@ -14,7 +14,7 @@ from govpulse.dbt_launcher import (
     DBT_EXECUTABLE,
     OLDER_GENERATION_THRESHOLDS,
     YOUNG_GENERATION_THRESHOLD,
-    tune_garbage_collector,
+    main,
 )
 
 
@@ -26,11 +26,18 @@ def restored_collector() -> Iterator[None]:
     gc.set_threshold(*thresholds)
 
 
-def test_the_collector_freezes_what_exists_and_collects_less_often(restored_collector):
+def test_the_launcher_collects_less_often_and_freezes_what_dbts_imports_made(
+        restored_collector, monkeypatch):
+    import dbt.cli.main
+
+    started = []
+    monkeypatch.setattr(dbt.cli.main, "cli", lambda: started.append(gc.get_freeze_count()) or 0)
     gc.unfreeze()
-    tune_garbage_collector()
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 0
+    assert started and started[0] > 0  # dbt starts with the objects of its imports frozen
     assert gc.get_threshold() == (YOUNG_GENERATION_THRESHOLD, *OLDER_GENERATION_THRESHOLDS)
-    assert gc.get_freeze_count() > 0
 
 
 def test_govpulse_dbt_is_dbts_command_line():

@@ -177,7 +177,7 @@ def test_a_run_with_a_bad_var_in_its_resource_config_fails_before_dbt_starts(tmp
     assert not result.success
     [failure] = [event for event in result.all_events if event.is_step_failure]
     assert failure.step_failure_data.error.message.startswith(
-        "dagster._core.definitions.events.Failure: GOVPULSE_DBT_VARS (or --var): "
+        "dagster._core.definitions.events.Failure: the pipeline resource's dbt_vars: "
         "latency_half_life_minutes=0: expected more than 0")
     assert not database.exists()
 

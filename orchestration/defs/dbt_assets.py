@@ -53,7 +53,7 @@ def govpulse_dbt_models(
     context.log.info(f"dbt build with as_of {format_as_of(as_of)}")
     try:
         # checked again here: resource config set in the launchpad bypasses Settings.from_env
-        overrides = dbt_var_overrides(pipeline.dbt_vars)
+        overrides = dbt_var_overrides(pipeline.dbt_vars, "the pipeline resource's dbt_vars")
     except SettingsError as error:
         raise dg.Failure(str(error), allow_retries=False) from None
     full_refresh = config.full_refresh or pipeline.full_refresh
