@@ -36,7 +36,7 @@ from extractors.raw_export import export_fetches, export_registry  # noqa: E402
 from extractors.registry import load_registry  # noqa: E402
 from govpulse import dbt_unit_tests  # noqa: E402
 from govpulse.dbt_args import DAILY_THREADS, build_args, build_environment  # noqa: E402
-from govpulse.dbt_launcher import DBT_EXECUTABLE  # noqa: E402
+from govpulse.dbt_launcher import installed_launcher  # noqa: E402
 from govpulse.publish import publish  # noqa: E402
 from govpulse.settings import (  # noqa: E402
     build_connection_config,
@@ -180,7 +180,7 @@ def dbt_build(warehouse: Path, full_refresh: bool, as_of: datetime,
     fingerprint = dbt_unit_tests.fingerprint(project, target, None)
     without_unit_tests = bool(
         dbt_unit_tests.left_out_since(unit_tests_state, fingerprint, full_refresh))
-    command = [str(Path(sys.executable).with_name(DBT_EXECUTABLE)),
+    command = [str(installed_launcher()),
                *build_args(full_refresh=full_refresh, without_unit_tests=without_unit_tests,
                            threads=DAILY_THREADS if target == "duckdb" and not full_refresh
                            else None),

@@ -16,12 +16,18 @@ from __future__ import annotations
 
 import gc
 import sys
+from pathlib import Path
 
 # the command's name (pyproject.toml's [project.scripts]), installed beside `dbt`
 DBT_EXECUTABLE = "govpulse-dbt"
 
 YOUNG_GENERATION_THRESHOLD = 50_000
 OLDER_GENERATION_THRESHOLDS = (50, 1_000)
+
+
+def installed_launcher() -> Path:
+    """This Python's ``govpulse-dbt``, installed with govpulse beside its ``python``."""
+    return Path(sys.executable).with_name(DBT_EXECUTABLE)
 
 
 def collect_less_often() -> None:

@@ -6,7 +6,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from extractors.demo_corpus import CorpusSummary, generate_corpus
-from govpulse.dbt_launcher import DBT_EXECUTABLE
+from govpulse.dbt_launcher import installed_launcher
 
 # A midnight, as the demo corpus's first day starts: the X-source test fetches the same 90
 # days through the X API (as_of - 90 days) and compares its build with this one.
@@ -56,7 +55,7 @@ def run_dbt(*args: str, warehouse: Path, target_path: Path,
     env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false", **environ)
     return subprocess.run(
-        [str(Path(sys.executable).with_name(DBT_EXECUTABLE)), *args,
+        [str(installed_launcher()), *args,
          "--profiles-dir", str(DBT_PROJECT), "--project-dir", str(DBT_PROJECT),
          "--target-path", str(target_path), "--log-path", str(target_path)],
         env=env, capture_output=True, text=True, timeout=300, check=False)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import gc
 import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -14,6 +12,7 @@ from govpulse.dbt_launcher import (
     DBT_EXECUTABLE,
     OLDER_GENERATION_THRESHOLDS,
     YOUNG_GENERATION_THRESHOLD,
+    installed_launcher,
     main,
 )
 
@@ -43,7 +42,7 @@ def test_the_launcher_collects_less_often_and_freezes_what_dbts_imports_made(
 def test_govpulse_dbt_is_dbts_command_line():
     """Installed beside dbt by `pip install` (pyproject.toml); every dbt build of the tests
     runs through it too (tests/conftest.py::run_dbt). Not `--version`, which asks PyPI."""
-    launcher = Path(sys.executable).with_name(DBT_EXECUTABLE)
+    launcher = installed_launcher()
     completed = subprocess.run([str(launcher), "build", "--help"], capture_output=True,
                                text=True, timeout=120, check=False)
     assert completed.returncode == 0, completed.stderr
