@@ -18,6 +18,16 @@ from pathlib import Path
 import duckdb
 
 from extractors.sql_text import sql_identifier, sql_literal
+from govpulse.incremental_publish import (
+    NotTheBuilds,
+    PublishReport,
+    copy_comments,
+    copy_last_published,
+    copy_table,
+    record_published,
+    state_file,
+    update_copy,
+)
 from govpulse.settings import STORAGE_VERSION
 
 PUBLISH_RAW_ENV = "GOVPULSE_PUBLISH_RAW"
@@ -29,33 +39,26 @@ def _attached_published(con: duckdb.DuckDBPyConnection, target: Path) -> None:
                 f"(storage_version '{STORAGE_VERSION}')")
 
 
-def _copy_schemas(build_database: Path, target: Path, schemas: tuple[str, ...]) -> None:
+def _copy_schemas(build_database: Path, target: Path, schemas: tuple[str, ...]) -> list[str]:
     """Copy the tables of ``schemas``, with their comments, into a new file."""
     with duckdb.connect() as con:
         _attached_published(con, target)
         con.execute("use published")
         con.execute(f"attach {sql_literal(str(build_database))} as build (read_only)")
         tables = con.execute(
-            "select schema_name, table_name, comment from duckdb_tables() "
+            "select schema_name, table_name from duckdb_tables() "
             "where database_name = 'build' and schema_name in (select unnest(?)) "
             "order by schema_name, table_name", [list(schemas)]).fetchall()
         for schema in schemas:
             con.execute(f"create schema if not exists {sql_identifier(schema)}")
-        for schema, table, comment in tables:
-            name = f"{sql_identifier(schema)}.{sql_identifier(table)}"
-            con.execute(f"create table {name} as select * from build.{name}")
-            if comment:
-                con.execute(f"comment on table {name} is {sql_literal(comment)}")
-            for column, column_comment in con.execute(
-                    "select column_name, comment from duckdb_columns() where database_name = "
-                    "'build' and schema_name = ? and table_name = ? and comment is not null",
-                    [schema, table]).fetchall():
-                con.execute(f"comment on column {name}.{sql_identifier(column)} is "
-                            f"{sql_literal(column_comment)}")
+        for schema, table in tables:
+            copy_table(con, schema, table)
+            copy_comments(con, schema, table)
         con.execute("detach build")
         con.execute("checkpoint published")
         con.execute("use memory")
         con.execute("detach published")
+    return [table for _, table in tables]
 
 
 def _copy_database(build_database: Path, target: Path) -> None:
@@ -69,8 +72,12 @@ def _copy_database(build_database: Path, target: Path) -> None:
         con.execute("detach published")
 
 
-def publish(build_database: Path, warehouse: Path, *, include_raw: bool = False) -> Path:
-    """Write the published copy beside ``warehouse`` and rename it into place."""
+def publish(build_database: Path, warehouse: Path, *,
+            include_raw: bool = False) -> PublishReport:
+    """Write the published copy beside ``warehouse`` and rename it into place.
+
+    The marts are written into a copy of the last published file when it is unchanged since
+    (govpulse/incremental_publish.py), else into a new file."""
     if not build_database.exists():
         raise FileNotFoundError(f"nothing to publish: {build_database} does not exist")
     # Fold the write-ahead log into the file so the build is complete on disk.
@@ -80,20 +87,40 @@ def publish(build_database: Path, warehouse: Path, *, include_raw: bool = False)
     staging = warehouse.with_name(f".{warehouse.name}.publishing-{os.getpid()}")
     try:
         staging.unlink(missing_ok=True)
+        report = None
         if include_raw:
+            # a publish with raw leaves no record, so the next marts-only publish starts
+            # afresh rather than keeping the raw schemas of this file
+            state_file(build_database).unlink(missing_ok=True)
             # rewritten rather than copied byte for byte: the published file is in
             # STORAGE_VERSION's format whatever the build copy's (one created by an earlier
             # govpulse is in DuckDB 2's, which the `duckdb` shell, 1.x, cannot open)
             _copy_database(build_database, staging)
-        else:
-            _copy_schemas(build_database, staging, PUBLISHED_SCHEMAS)
+            report = PublishReport(path=warehouse, mode="rewritten", copied_tables=["*"],
+                                   rewritten_because="everything published")
+        elif (why_not := copy_last_published(build_database, warehouse, staging,
+                                             PUBLISHED_SCHEMAS[0])) is None:
+            try:
+                report = update_copy(build_database, staging, PUBLISHED_SCHEMAS[0])
+            except (NotTheBuilds, duckdb.Error) as error:
+                # whatever went wrong in the copy, a new file is the way that always works
+                why_not = str(error) if isinstance(error, NotTheBuilds) else \
+                    f"updating a copy of it failed: {error}"
+                staging.unlink(missing_ok=True)
+                staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
+        if report is None:
+            report = PublishReport(path=warehouse, mode="rewritten", copied_tables=_copy_schemas(
+                build_database, staging, PUBLISHED_SCHEMAS), rewritten_because=why_not)
         with staging.open("rb") as handle:
             os.fsync(handle.fileno())
         os.replace(staging, warehouse)
+        if not include_raw:
+            record_published(build_database, warehouse, rewritten=report.mode == "rewritten")
     finally:
         staging.unlink(missing_ok=True)
         staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
-    return warehouse
+    report.path = warehouse
+    return report
 
 
 def include_raw_from_env() -> bool:

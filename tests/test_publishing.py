@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -31,7 +32,7 @@ def test_publish_copies_the_marts_with_their_comments_or_everything(tmp_path):
         con.execute("create table marts.scores as select 1 as score")
         con.execute("comment on table marts.scores is 'the scores'")
         con.execute("comment on column marts.scores.score is 'a score'")
-    published = publish(build, tmp_path / "govpulse.duckdb")
+    published = publish(build, tmp_path / "govpulse.duckdb").path
     with duckdb.connect(str(published), read_only=True) as con:
         assert con.execute("select distinct schema_name from duckdb_tables()").fetchall() == \
             [("marts",)]
@@ -97,7 +98,7 @@ READER = textwrap.dedent("""
 
 
 def test_readers_never_fail_nor_see_a_half_built_warehouse(demo_corpus, demo_warehouse,
-                                                           tmp_path):
+                                                           tmp_path, capsys):
     # the published warehouse read: a copy of the demo build (as of 2026-11-25T00:00:00Z)
     warehouse = copied_warehouse(demo_warehouse, tmp_path / "published")
     stop = tmp_path / "stop"
@@ -110,6 +111,24 @@ def test_readers_never_fail_nor_see_a_half_built_warehouse(demo_corpus, demo_war
     finally:
         stop.touch()
         out, err = reader.communicate(timeout=60)
+    # the last run moved as_of forward: its facts' new rows went into a copy of the last file
+    # (the run before it moved as_of back, so the facts were rebuilt and a new file written)
+    published = [line for line in capsys.readouterr().err.splitlines() if "published " in line]
+    assert re.search(r"rewrote 7 tables \(most of fct_\w+'s rows are new\)", published[1])
+    assert re.search(r"updated the last published file: fct_inbound_replies \+[\d,]+ rows, "
+                     r"fct_posts \+[\d,]+ rows; copied whole: account_scorecard, ", published[2])
+    # ...and it holds what a new file of the same build holds, row for row
+    fresh = publish(warehouse.parent / ".govpulse-build" / warehouse.name,
+                    tmp_path / "fresh" / "govpulse.duckdb")
+    assert fresh.mode == "rewritten"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        con.execute(f"attach '{fresh.path}' as fresh (read_only)")
+        for (table,) in con.execute("select table_name from duckdb_tables() "
+                                    "where database_name = 'fresh'").fetchall():
+            for one, other in (("marts", "fresh.marts"), ("fresh.marts", "marts")):
+                assert con.execute(f"select count(*) from (select * from {one}.{table} "
+                                   f"except all select * from {other}.{table})"
+                                   ).fetchone()[0] == 0, table
     result = json.loads(out)
     assert result["errors"] == 0, err[-2000:]
     assert result["inconsistent"] == 0

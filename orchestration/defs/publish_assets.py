@@ -34,11 +34,15 @@ def published_warehouse(
                                   mart_descriptions(Path(dbt_project.manifest_path)))
         context.log.info(f"marts built on Spark copied in: {rows}")
     include_raw = include_raw_from_env()
-    target = publish(Path(warehouse.database), Path(pipeline.warehouse), include_raw=include_raw)
-    context.log.info(f"published {target} ({'everything' if include_raw else 'marts only'})")
+    report = publish(Path(warehouse.database), Path(pipeline.warehouse), include_raw=include_raw)
+    target = report.path
+    context.log.info(f"published {target} ({'everything' if include_raw else 'marts only'}): "
+                     f"{report.summary()}")
     return dg.MaterializeResult(metadata={
         "path": str(target),
         "schemas": "all" if include_raw else "marts",
         "size_mb": round(target.stat().st_size / 1e6, 1),
         "built_on": pipeline.dbt_target,
+        "mode": report.mode,
+        "updated_rows": dg.MetadataValue.json(report.updated_rows),
     })
