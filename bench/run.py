@@ -46,9 +46,22 @@ from govpulse.settings import (  # noqa: E402
     spark_dir,
 )
 
-# A new corpus ends at today's midnight (UTC); a cached one keeps the as_of it was made for
-# (in AS_OF_FILE), so every stage measures the figures of the corpus's own last day.
-TODAY = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+def latest_weekday_midnight(now: datetime) -> datetime:
+    """The latest midnight (UTC) at or before ``now`` that starts a weekday.
+
+    A corpus ends there, so the incremental day that follows it is a working day: the demo's
+    Saturdays and Sundays carry 0.45 of a weekday's posts and replies, and a weekend day
+    would make the daily run look lighter than most days are."""
+    midnight = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    while midnight.weekday() >= 5:
+        midnight -= timedelta(days=1)
+    return midnight
+
+
+# A new corpus ends at the latest weekday's midnight; a cached one keeps the as_of it was made
+# for (in AS_OF_FILE), so every stage measures the figures of the corpus's own last day.
+CORPUS_AS_OF = latest_weekday_midnight(datetime.now(UTC))
 AS_OF_FILE = "as_of.txt"
 REFERENCE_STAGES = ("floor", "pandas", "Spark")
 # The targets (issue #7), for 10 million inbound replies.
@@ -385,17 +398,17 @@ def dashboard_queries(warehouse: Path, repeats: int) -> list[dict]:
 
 def cached_corpus(folder: Path, as_of: datetime | None, scale: int,
                   **options) -> tuple[datetime, CorpusSummary | None]:
-    """The corpus in ``folder`` if it was made for ``as_of`` (any, when None), else a new one
-    ending at ``as_of`` (today's midnight, when None). Returns its as_of and, if new, its
-    summary."""
+    """The corpus in ``folder`` if it was made for ``as_of`` (when None: for any midnight
+    starting a weekday), else a new one ending at ``as_of`` (CORPUS_AS_OF, when None).
+    Returns its as_of and, if new, its summary."""
     marker = folder / AS_OF_FILE
     if (folder / "registry.csv").exists() and marker.exists():
         made_for = datetime.fromisoformat(marker.read_text(encoding="utf-8").strip())
-        if as_of is None or made_for == as_of:
+        if made_for == as_of or (as_of is None and made_for.weekday() < 5):
             return made_for, None
     if folder.exists():
         subprocess.run(["rm", "-rf", str(folder)], check=True)
-    as_of = as_of or TODAY
+    as_of = as_of or CORPUS_AS_OF
     summary = generate_corpus(folder, as_of=as_of, scale=scale, **options)
     marker.write_text(as_of.isoformat(), encoding="utf-8")
     return as_of, summary

@@ -59,7 +59,6 @@ class PublishReport:
     updated_rows: dict[str, int] = field(default_factory=dict)
     copied_tables: list[str] = field(default_factory=list)
 
-
     def summary(self) -> str:
         if self.mode == "rewritten":
             because = f" ({self.rewritten_because})" if self.rewritten_because else ""
@@ -79,20 +78,26 @@ def _file_identity(path: Path) -> dict[str, int]:
     return {"size": status.st_size, "mtime_ns": status.st_mtime_ns}
 
 
-def _recorded(build_database: Path) -> dict | None:
+RECORDED = ("size", "mtime_ns", "rewritten_size")
+
+
+def _recorded(build_database: Path) -> dict[str, int] | None:
     try:
-        return json.loads(state_file(build_database).read_text(encoding="utf-8"))
+        recorded = json.loads(state_file(build_database).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    if not isinstance(recorded, dict) or \
+            not all(isinstance(recorded.get(key), int) for key in RECORDED):
+        return None
+    return recorded
 
 
 def record_published(build_database: Path, warehouse: Path, *, rewritten: bool) -> None:
     """Remember the published file as written, so the next publish can tell it is unchanged,
     and its size when it was last written whole, to know how much deleted rows grew it."""
     identity = _file_identity(warehouse)
-    last = _recorded(build_database) or {}
-    rewritten_size = identity["size"] if rewritten or "rewritten_size" not in last \
-        else last["rewritten_size"]
+    last = _recorded(build_database)
+    rewritten_size = identity["size"] if rewritten or last is None else last["rewritten_size"]
     state = state_file(build_database)
     temporary = state.with_name(state.name + ".tmp")
     temporary.write_text(json.dumps({**identity, "rewritten_size": rewritten_size}),
@@ -115,17 +120,18 @@ def copy_last_published(build_database: Path, warehouse: Path, staging: Path,
                f"last written whole"
     try:
         # a reader's shared lock: no process writes the file while it is copied
-        with duckdb.connect(str(warehouse), read_only=True) as con:
-            version = con.execute("select tags['storage_version'] from duckdb_databases() "
-                                  "where database_name = current_database()").fetchone()[0]
-            if (version or "").rstrip("+") != STORAGE_VERSION:
-                return f"the published file is not in storage version {STORAGE_VERSION}"
-            con.execute(f"attach {sql_literal(str(build_database))} as build (read_only)")
-            if (why_not := _facts_not_updatable(con, schema)) is not None:
-                return why_not
-            shutil.copyfile(warehouse, staging)
+        reader = duckdb.connect(str(warehouse), read_only=True)
     except (duckdb.IOException, duckdb.ConnectionException):
         return "another process holds the published file for writing"
+    with reader as con:
+        version = con.execute("select tags['storage_version'] from duckdb_databases() "
+                              "where database_name = current_database()").fetchone()[0]
+        if (version or "").rstrip("+") != STORAGE_VERSION:
+            return f"the published file is not in storage version {STORAGE_VERSION}"
+        con.execute(f"attach {sql_literal(str(build_database))} as build (read_only)")
+        if (why_not := _facts_not_updatable(con, schema)) is not None:
+            return why_not
+        shutil.copyfile(warehouse, staging)
     return None
 
 
