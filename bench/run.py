@@ -511,9 +511,8 @@ def reference_ratios(result: dict) -> str:
     """The incremental day against other bases than the target's (information, no verdict)."""
     seconds = {row["stage"]: row["seconds"] for row in result["stages"]}
     day = incremental_day_seconds(seconds)
-    full_run = seconds["landing (files -> raw)"] + seconds["raw -> Parquet export"] + \
-        seconds["dbt build --full-refresh"]
     full = seconds["dbt build --full-refresh"]
+    full_run = seconds["landing (files -> raw)"] + seconds["raw -> Parquet export"] + full
     published_day = day + seconds["incremental day: publish"]
     return (f"for reference, not a target: the incremental dbt build alone is "
             f"{seconds['incremental day: dbt build'] / full:.1%} of the full dbt build; the day "

@@ -29,6 +29,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -45,6 +46,8 @@ MAX_UPDATED_SHARE = 0.5
 # inbound replies grew the file 4.5% beyond a new one's size. Once the published file has
 # grown this much since it was last written whole (with its new rows too), it is rewritten.
 MAX_GROWTH = 1.25
+# What a publish records about the file it wrote (record_published).
+RECORDED = ("size", "mtime_ns", "rewritten_size")
 
 
 @dataclass
@@ -76,9 +79,6 @@ def state_file(build_database: Path) -> Path:
 def _file_identity(path: Path) -> dict[str, int]:
     status = path.stat()
     return {"size": status.st_size, "mtime_ns": status.st_mtime_ns}
-
-
-RECORDED = ("size", "mtime_ns", "rewritten_size")
 
 
 def _recorded(build_database: Path) -> dict[str, int] | None:
@@ -113,7 +113,7 @@ def copy_last_published(build_database: Path, warehouse: Path, staging: Path,
     if not warehouse.exists() or recorded is None:
         return "no earlier publish recorded"
     if warehouse.with_name(warehouse.name + ".wal").exists() or \
-            {key: recorded.get(key) for key in ("size", "mtime_ns")} != _file_identity(warehouse):
+            {key: recorded[key] for key in ("size", "mtime_ns")} != _file_identity(warehouse):
         return "the published file was written to since the last publish"
     if recorded["size"] > MAX_GROWTH * recorded["rewritten_size"]:
         return f"the published file grew by more than {MAX_GROWTH - 1:.0%} since it was " \
@@ -163,7 +163,8 @@ def copy_comments(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> No
                     f"{sql_literal(column_comment)}")
 
 
-def _newest_published(con: duckdb.DuckDBPyConnection, database: str, name: str):
+def _newest_published(con: duckdb.DuckDBPyConnection, database: str,
+                      name: str) -> datetime | None:
     return con.execute(f"select max(built_at) from {database}.{name}").fetchone()[0]
 
 
@@ -177,6 +178,8 @@ def _facts_not_updatable(con: duckdb.DuckDBPyConnection, schema: str) -> str | N
             return f"{table} was not published"
         if columns != _columns(con, "build", schema, table):
             return f"{table}'s columns changed"
+        if "built_at" not in dict(columns):
+            return f"{table} has no built_at"
         name = f"{sql_identifier(schema)}.{sql_identifier(table)}"
         newest = _newest_published(con, database, name)
         new_rows, build_rows = con.execute(

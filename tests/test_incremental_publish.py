@@ -128,6 +128,15 @@ def test_facts_their_new_rows_do_not_make_the_builds_are_rewritten(build, tmp_pa
         assert _rows(warehouse, table) == _rows(fresh.path, table)
 
 
+def test_a_fact_without_built_at_is_rewritten(build, tmp_path):
+    warehouse = tmp_path / "govpulse.duckdb"
+    with duckdb.connect(str(build)) as con:
+        con.execute("alter table marts.fct_posts drop column built_at")
+    publish(build, warehouse)
+    report = publish(build, warehouse)
+    assert (report.mode, report.rewritten_because) == ("rewritten", "fct_posts has no built_at")
+
+
 def test_a_table_no_longer_built_is_dropped(build, tmp_path):
     warehouse = tmp_path / "govpulse.duckdb"
     publish(build, warehouse)
