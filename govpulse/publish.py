@@ -72,6 +72,12 @@ def _copy_database(build_database: Path, target: Path) -> None:
         con.execute("detach published")
 
 
+def _remove(database: Path) -> None:
+    """Remove a DuckDB file and its write-ahead log, if there."""
+    database.unlink(missing_ok=True)
+    database.with_name(database.name + ".wal").unlink(missing_ok=True)
+
+
 def publish(build_database: Path, warehouse: Path, *,
             include_raw: bool = False) -> PublishReport:
     """Write the published copy beside ``warehouse`` and rename it into place.
@@ -106,8 +112,7 @@ def publish(build_database: Path, warehouse: Path, *,
                 # whatever went wrong in the copy, a new file is the way that always works
                 why_not = str(error) if isinstance(error, NotTheBuilds) else \
                     f"updating a copy of it failed: {error}"
-                staging.unlink(missing_ok=True)
-                staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
+                _remove(staging)
         if report is None:
             report = PublishReport(path=warehouse, mode="rewritten", copied_tables=_copy_schemas(
                 build_database, staging, PUBLISHED_SCHEMAS), rewritten_because=why_not)
@@ -117,8 +122,7 @@ def publish(build_database: Path, warehouse: Path, *,
         if not include_raw:
             record_published(build_database, warehouse, rewritten=report.mode == "rewritten")
     finally:
-        staging.unlink(missing_ok=True)
-        staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
+        _remove(staging)
     report.path = warehouse
     return report
 
