@@ -473,12 +473,15 @@ def bench_scale(scale: int, root: Path, repeats: int, pandas_caps: tuple[int, in
 
 def copy_day_state(source: Path, target: Path) -> None:
     """The DAY_STATE entries of ``source`` into ``target``, replacing target's (times kept:
-    the publish record compares the published file's)."""
+    the publish record compares the published file's), written to disk before it returns:
+    otherwise the 7 GB a 10 M copy leaves to write back compete with the day for the disk
+    (its landing took 5.2 to 6.9 s and its dbt build 13.7 to 13.9 s, `2026-12-06-36-357-3.md`)."""
     target.mkdir(parents=True, exist_ok=True)
     for name in DAY_STATE:
         subprocess.run(["rm", "-rf", str(target / name)], check=True)
         if (source / name).exists():
             subprocess.run(["cp", "-a", str(source / name), str(target / name)], check=True)
+    os.sync()
 
 
 def incremental_days(work: Path, saved: Path, next_day: Path,
