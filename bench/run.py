@@ -76,6 +76,9 @@ PEAK_MAX_MB = 4096  # govpulse's own stages
 # from the same state at 10 M inbound replies (2026-12-06), where the target's margin is
 # about 1 s.
 DAY_RUNS = 3
+# The stages the target's day is made of
+DAY_STAGES = tuple(f"incremental day: {part}"
+                   for part in ("landing", "Parquet export", "dbt build"))
 # What a day's landing, export, dbt build and publish change in a work folder
 DAY_STATE = (".govpulse-build", "govpulse_raw", "dbt-target-duckdb", "dbt-target-spark",
              "govpulse.duckdb")
@@ -492,14 +495,14 @@ def incremental_days(work: Path, saved: Path, next_day: Path,
     build = work / ".govpulse-build" / "govpulse.duckdb"
     copy_day_state(work, saved)
     runs = []
-    for run in range(DAY_RUNS):
-        if run:
+    for index in range(DAY_RUNS):
+        if index:
             copy_day_state(saved, work)
         # what the day reads, which the floor query's 18 GB (and Spark's JVM) pushed out of
         # the cache: a daily run follows the last one on a machine that kept its files
         for folder in (next_day, build.parent, raw_parquet_dir(warehouse, {})):
             warm(folder)
-        print(f"  (incremental day, run {run + 1} of {DAY_RUNS})", flush=True)
+        print(f"  (incremental day, run {index + 1} of {DAY_RUNS})", flush=True)
         runs.append([
             measure("incremental day: landing", lambda: land(next_day, build, "bench-2"),
                     input_bytes=folder_bytes(next_day)),
@@ -528,9 +531,6 @@ def incremental_day_seconds(stages: list[dict]) -> float:
     return round(sum(stage["seconds"] for stage in stages
                      if stage["stage"] in DAY_STAGES), 2)
 
-
-DAY_STAGES = tuple(f"incremental day: {part}"
-                   for part in ("landing", "Parquet export", "dbt build"))
 
 
 def verdicts(result: dict) -> list[str]:
