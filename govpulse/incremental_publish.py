@@ -35,6 +35,7 @@ from pathlib import Path
 import duckdb
 
 from extractors.sql_text import sql_identifier, sql_literal
+from govpulse.publish_tables import copy_comments, copy_table, published_beside_build, tables_in
 from govpulse.settings import STORAGE_VERSION
 
 # The incremental marts and their unique_key (dbt_project/models/marts/fct_*.sql).
@@ -142,27 +143,6 @@ def _columns(con: duckdb.DuckDBPyConnection, database: str, schema: str,
                        "order by column_index", [database, schema, table]).fetchall()
 
 
-def copy_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
-    """Copy ``build.<schema>.<table>`` whole into the current database."""
-    name = f"{sql_identifier(schema)}.{sql_identifier(table)}"
-    con.execute(f"create or replace table {name} as select * from build.{name}")
-
-
-def copy_comments(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> None:
-    """Write the build's table and column comments onto the current database's table."""
-    name = f"{sql_identifier(schema)}.{sql_identifier(table)}"
-    comment = con.execute("select comment from duckdb_tables() where database_name = 'build' "
-                          "and schema_name = ? and table_name = ?", [schema, table]).fetchone()
-    if comment and comment[0]:
-        con.execute(f"comment on table {name} is {sql_literal(comment[0])}")
-    for column, column_comment in con.execute(
-            "select column_name, comment from duckdb_columns() where database_name = "
-            "'build' and schema_name = ? and table_name = ? and comment is not null",
-            [schema, table]).fetchall():
-        con.execute(f"comment on column {name}.{sql_identifier(column)} is "
-                    f"{sql_literal(column_comment)}")
-
-
 def _newest_published(con: duckdb.DuckDBPyConnection, database: str,
                       name: str) -> datetime | None:
     return con.execute(f"select max(built_at) from {database}.{name}").fetchone()[0]
@@ -215,17 +195,9 @@ def update_copy(build_database: Path, staging: Path, schema: str) -> PublishRepo
     """Bring ``schema`` in the copy at ``staging`` to the build's (see the module's doc);
     raises ``NotTheBuilds`` when the facts' new rows do not make it the build's."""
     report = PublishReport(path=staging, mode="updated")
-    with duckdb.connect() as con:
-        con.execute(f"attach {sql_literal(str(staging))} as published")
-        con.execute("use published")
-        con.execute(f"attach {sql_literal(str(build_database))} as build (read_only)")
-        built = [row[0] for row in con.execute(
-            "select table_name from duckdb_tables() where database_name = 'build' "
-            "and schema_name = ? order by table_name", [schema]).fetchall()]
-        published = {row[0] for row in con.execute(
-            "select table_name from duckdb_tables() where database_name = 'published' "
-            "and schema_name = ?", [schema]).fetchall()}
-        for table in sorted(published - set(built)):
+    with published_beside_build(staging, build_database) as con:
+        built = tables_in(con, "build", schema)
+        for table in sorted(set(tables_in(con, "published", schema)) - set(built)):
             con.execute(f"drop table {sql_identifier(schema)}.{sql_identifier(table)}")
         for table in built:
             if table in FACT_KEYS:
@@ -234,8 +206,4 @@ def update_copy(build_database: Path, staging: Path, schema: str) -> PublishRepo
                 copy_table(con, schema, table)
                 report.copied_tables.append(table)
             copy_comments(con, schema, table)
-        con.execute("detach build")
-        con.execute("checkpoint published")
-        con.execute("use memory")
-        con.execute("detach published")
     return report

@@ -21,12 +21,17 @@ from extractors.sql_text import sql_identifier, sql_literal
 from govpulse.incremental_publish import (
     NotTheBuilds,
     PublishReport,
-    copy_comments,
     copy_last_published,
-    copy_table,
     record_published,
     state_file,
     update_copy,
+)
+from govpulse.publish_tables import (
+    attach_published,
+    copy_comments,
+    copy_table,
+    published_beside_build,
+    tables_in,
 )
 from govpulse.settings import STORAGE_VERSION
 
@@ -34,37 +39,23 @@ PUBLISH_RAW_ENV = "GOVPULSE_PUBLISH_RAW"
 PUBLISHED_SCHEMAS = ("marts",)
 
 
-def _attached_published(con: duckdb.DuckDBPyConnection, target: Path) -> None:
-    con.execute(f"attach {sql_literal(str(target))} as published "
-                f"(storage_version '{STORAGE_VERSION}')")
-
-
 def _copy_schemas(build_database: Path, target: Path, schemas: tuple[str, ...]) -> list[str]:
     """Copy the tables of ``schemas``, with their comments, into a new file."""
-    with duckdb.connect() as con:
-        _attached_published(con, target)
-        con.execute("use published")
-        con.execute(f"attach {sql_literal(str(build_database))} as build (read_only)")
-        tables = con.execute(
-            "select schema_name, table_name from duckdb_tables() "
-            "where database_name = 'build' and schema_name in (select unnest(?)) "
-            "order by schema_name, table_name", [list(schemas)]).fetchall()
+    copied = []
+    with published_beside_build(target, build_database, STORAGE_VERSION) as con:
         for schema in schemas:
             con.execute(f"create schema if not exists {sql_identifier(schema)}")
-        for schema, table in tables:
-            copy_table(con, schema, table)
-            copy_comments(con, schema, table)
-        con.execute("detach build")
-        con.execute("checkpoint published")
-        con.execute("use memory")
-        con.execute("detach published")
-    return [table for _, table in tables]
+            for table in tables_in(con, "build", schema):
+                copy_table(con, schema, table)
+                copy_comments(con, schema, table)
+                copied.append(table)
+    return copied
 
 
 def _copy_database(build_database: Path, target: Path) -> None:
     """Copy the whole build (every schema, table, view and comment) into a new file."""
     with duckdb.connect() as con:
-        _attached_published(con, target)
+        attach_published(con, target, STORAGE_VERSION)
         con.execute(f"attach {sql_literal(str(build_database))} as build (read_only)")
         con.execute("copy from database build to published")
         con.execute("detach build")
