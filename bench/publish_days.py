@@ -21,9 +21,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
-import run
-from run import cached_corpus, copy_day_state, dbt_build, export, land, new_results_path, warm
+import run  # (first: it puts the repository on sys.path)
+from run import cached_corpus, copy_day_state
 
+from bench.report import new_results_path
+from bench.stages import dbt_build, export, land, warm
 from govpulse.publish import publish
 
 
