@@ -13,6 +13,7 @@ from bench.targets import DAY_RUNS, TARGETS, reference_ratios, verdicts
 
 
 def write_report(results: list[dict], path: Path) -> None:
+    """The results of a run (one result per scale, as ``run.bench_scale`` returns them)."""
     spark_scales = [str(result["scale"]) for result in results if result.get("spark")]
     spark_flag = f" --spark-scales {' '.join(spark_scales)}" if spark_scales else ""
     lines = [f"# govpulse benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",

@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def folder_bytes(folder: Path) -> int:
+    """The JSONL input under ``folder``, in bytes (the landings' MB/s)."""
     return sum(path.stat().st_size for path in folder.rglob("*.jsonl"))
 
 
