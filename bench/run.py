@@ -42,7 +42,16 @@ from bench.stages import (  # noqa: E402
     warm,
 )
 from bench.targets import (  # noqa: E402
+    DAY_BUILD,
+    DAY_EXPORT,
+    DAY_LANDING,
+    DAY_PUBLISH,
     DAY_RUNS,
+    EXPORT,
+    FLOOR_LANDING,
+    FLOOR_QUERY,
+    FULL_BUILD,
+    LANDING,
     incremental_day_seconds,
     median_day,
     verdicts,
@@ -108,17 +117,17 @@ def bench_scale(scale: int, root: Path, repeats: int, pandas_caps: tuple[int, in
     build.parent.mkdir(parents=True)
     warm(corpus)
     stages = [
-        measure("landing (files -> raw)", lambda: land(corpus, build, "bench-1"),
+        measure(LANDING, lambda: land(corpus, build, "bench-1"),
                 input_bytes=size),
-        measure("raw -> Parquet export", lambda: export(build, warehouse)),
+        measure(EXPORT, lambda: export(build, warehouse)),
     ]
     warm(corpus)
     stages += [
-        measure("floor: DuckDB read_json", lambda: land_floor(corpus, work / "floor.duckdb"),
+        measure(FLOOR_LANDING, lambda: land_floor(corpus, work / "floor.duckdb"),
                 input_bytes=size),
-        measure("dbt build --full-refresh", lambda: dbt_build(warehouse, True, as_of)),
+        measure(FULL_BUILD, lambda: dbt_build(warehouse, True, as_of)),
         measure("publish (first: marts written)", lambda: publish_marts(build, warehouse)),
-        measure("floor: one SQL last_28d scorecard", lambda: transform_floor(build, as_of)),
+        measure(FLOOR_QUERY, lambda: transform_floor(build, as_of)),
     ]
     if spark:
         stages.append(measure("Spark local[2]: dbt build --target spark",
@@ -126,9 +135,9 @@ def bench_scale(scale: int, root: Path, repeats: int, pandas_caps: tuple[int, in
     days = incremental_days(work, root / f"before-day-{scale}", next_day,
                             as_of + timedelta(days=1))
     stages += [*median_day(days),
-               measure("incremental day: publish", lambda: publish_marts(build, warehouse))]
-    inbound = duckdb.connect(str(warehouse), read_only=True).execute(
-        "select count(*) from marts.fct_inbound_replies").fetchone()[0]
+               measure(DAY_PUBLISH, lambda: publish_marts(build, warehouse))]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        inbound = con.execute("select count(*) from marts.fct_inbound_replies").fetchone()[0]
     stages.append(pandas_alternative(corpus, as_of, *pandas_caps))
     queries = dashboard_queries(warehouse, repeats)
     return {"scale": scale, "spark": spark, "inbound_replies": inbound, "as_of": as_of,
@@ -169,11 +178,11 @@ def incremental_days(work: Path, saved: Path, next_day: Path,
             warm(folder)
         print(f"  (incremental day, run {index + 1} of {DAY_RUNS})", flush=True)
         runs.append([
-            measure("incremental day: landing", lambda: land(next_day, build, "bench-2"),
+            measure(DAY_LANDING, lambda: land(next_day, build, "bench-2"),
                     input_bytes=folder_bytes(next_day)),
-            measure("incremental day: Parquet export", lambda: export(build, warehouse)),
+            measure(DAY_EXPORT, lambda: export(build, warehouse)),
             # the next day's run computes its figures a day later, as a daily schedule would
-            measure("incremental day: dbt build", lambda: dbt_build(warehouse, False, as_of)),
+            measure(DAY_BUILD, lambda: dbt_build(warehouse, False, as_of)),
         ])
     subprocess.run(["rm", "-rf", str(saved)], check=True)
     return runs

@@ -17,9 +17,18 @@ PEAK_MAX_MB = 4096  # govpulse's own stages
 # from the same state at 10 M inbound replies (2026-12-06), where the target's margin is
 # about 1 s.
 DAY_RUNS = 3
+# The stages the targets read, by the name each is measured and reported under
+LANDING = "landing (files -> raw)"
+EXPORT = "raw -> Parquet export"
+FLOOR_LANDING = "floor: DuckDB read_json"
+FULL_BUILD = "dbt build --full-refresh"
+FLOOR_QUERY = "floor: one SQL last_28d scorecard"
+DAY_LANDING = "incremental day: landing"
+DAY_EXPORT = "incremental day: Parquet export"
+DAY_BUILD = "incremental day: dbt build"
+DAY_PUBLISH = "incremental day: publish"
 # The stages the target's day is made of
-DAY_STAGES = tuple(f"incremental day: {part}"
-                   for part in ("landing", "Parquet export", "dbt build"))
+DAY_STAGES = (DAY_LANDING, DAY_EXPORT, DAY_BUILD)
 TARGETS = (f"landing <= {LANDING_MAX_RATIO}x floor, dbt build <= {BUILD_MAX_RATIO:g}x floor, "
            f"incremental < {DAY_MAX_SHARE:.0%} of full, dashboard p95 < {P95_MAX_MS} ms, "
            f"peak memory < {PEAK_MAX_MB // 1024} GiB (at 10 million inbound replies)")
@@ -39,12 +48,11 @@ def median_day(runs: list[list[dict]]) -> list[dict]:
 def verdicts(result: dict) -> list[str]:
     """PASS or FAIL against each target, with the figure it was judged on."""
     stage = {row["stage"]: row for row in result["stages"]}
-    full = stage["dbt build --full-refresh"]["seconds"]
+    full = stage[FULL_BUILD]["seconds"]
     incremental = incremental_day_seconds(result["stages"])
-    landing = stage["landing (files -> raw)"]["seconds"] + \
-        stage["raw -> Parquet export"]["seconds"]
-    floor_landing = stage["floor: DuckDB read_json"]["seconds"]
-    floor_query = stage["floor: one SQL last_28d scorecard"]["seconds"]
+    landing = stage[LANDING]["seconds"] + stage[EXPORT]["seconds"]
+    floor_landing = stage[FLOOR_LANDING]["seconds"]
+    floor_query = stage[FLOOR_QUERY]["seconds"]
     worst_p95 = max(row["p95_ms"] for row in result["dashboard"])
     # govpulse's own stages; the references (floor, pandas, Spark) are not held to it
     peak = max([row["peak_rss_mb"] for row in result["stages"]
@@ -70,11 +78,11 @@ def reference_ratios(result: dict) -> str:
     """The incremental day against other bases than the target's (information, no verdict)."""
     seconds = {row["stage"]: row["seconds"] for row in result["stages"]}
     day = incremental_day_seconds(result["stages"])
-    full = seconds["dbt build --full-refresh"]
-    full_run = seconds["landing (files -> raw)"] + seconds["raw -> Parquet export"] + full
-    published_day = day + seconds["incremental day: publish"]
+    full = seconds[FULL_BUILD]
+    full_run = seconds[LANDING] + seconds[EXPORT] + full
+    published_day = day + seconds[DAY_PUBLISH]
     return (f"for reference, not a target: the incremental dbt build alone is "
-            f"{seconds['incremental day: dbt build'] / full:.1%} of the full dbt build; the day "
+            f"{seconds[DAY_BUILD] / full:.1%} of the full dbt build; the day "
             f"with its publish is {published_day / full:.1%} of it; the whole day is "
             f"{day / full_run:.1%} of a whole first run "
             f"(landing + export + full dbt build)")
