@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bench import targets
+from bench import run, targets
 from bench.measure import TreeRss, measure
 from bench.report import new_results_path, write_report
 from bench.run import latest_weekday_midnight
@@ -163,3 +163,18 @@ def test_a_stage_reports_its_time_memory_and_throughput() -> None:
     assert 200 <= stage["rows_per_s"] <= 10_000
     assert 0.2 <= stage["mb_per_s"] <= 10
     assert stage["peak_rss_mb"] > 0
+
+
+def test_the_saved_day_state_is_removed_when_a_day_run_fails(tmp_path, monkeypatch) -> None:
+    work, saved = tmp_path / "work", tmp_path / "before-day"
+    (work / ".govpulse-build").mkdir(parents=True)
+    (work / ".govpulse-build" / "govpulse.duckdb").write_bytes(b"state")
+
+    def interrupted(*args) -> int:
+        assert (saved / ".govpulse-build" / "govpulse.duckdb").read_bytes() == b"state"
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "land", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run.incremental_days(work, saved, tmp_path / "next-day", datetime(2026, 12, 5, tzinfo=UTC))
+    assert not saved.exists()
