@@ -32,6 +32,7 @@ from govpulse.settings import (
 )
 
 REPO = Path(__file__).resolve().parent.parent
+DBT_PROJECT = REPO / "dbt_project"
 
 
 def folder_bytes(folder: Path) -> int:
@@ -80,28 +81,35 @@ def land_floor(corpus: Path, database: Path) -> int:
         return con.execute("select count(*) from floor_tweets").fetchone()[0]
 
 
-def dbt_build(warehouse: Path, full_refresh: bool, as_of: datetime,
-              target: str = "duckdb") -> int:
-    # as govpulse runs it: as_of from the environment, one target folder (so one parse of the
-    # project) kept from the full build to the next day's run, unit tests left out when they
-    # passed with the same project and versions (so in the next day's run), dbt's log in the
-    # target folder (dagster-dbt sets DBT_LOG_PATH to it)
+def dbt_command(warehouse: Path, as_of: datetime, arguments: list[str], target: str = "duckdb",
+                project: Path = DBT_PROJECT) -> None:
+    """``govpulse-dbt <arguments>`` as govpulse runs it: as_of from the environment, one target
+    folder (so one parse of the project) kept from the full build to the next day's run,
+    dbt's log in the target folder (dagster-dbt sets DBT_LOG_PATH to it)."""
     env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false", **build_environment(as_of))
-    project = REPO / "dbt_project"
+    target_path = warehouse.parent / f"dbt-target-{target}"
+    subprocess.run([str(installed_launcher()), *arguments,
+                    "--project-dir", str(project), "--profiles-dir", str(project),
+                    "--target-path", str(target_path), "--log-path", str(target_path),
+                    "--quiet", "--target", target], env=env, check=True)
+
+
+def dbt_build(warehouse: Path, full_refresh: bool, as_of: datetime,
+              target: str = "duckdb", project: Path = DBT_PROJECT,
+              unit_tests: bool | None = None) -> int:
+    """The build as govpulse runs it; its unit tests left out when they passed with the same
+    project and versions (so in the next day's run), unless ``unit_tests`` says."""
     target_path = warehouse.parent / f"dbt-target-{target}"
     unit_tests_state = dbt_state_path(warehouse, target, "unit_tests.json")
     fingerprint = dbt_unit_tests.fingerprint(project, target, None)
-    without_unit_tests = bool(
-        dbt_unit_tests.left_out_since(unit_tests_state, fingerprint, full_refresh))
-    command = [str(installed_launcher()),
-               *build_args(full_refresh=full_refresh, without_unit_tests=without_unit_tests,
-                           threads=DAILY_THREADS if target == "duckdb" and not full_refresh
-                           else None),
-               "--project-dir", str(project), "--profiles-dir", str(project),
-               "--target-path", str(target_path), "--log-path", str(target_path), "--quiet",
-               "--target", target]
-    subprocess.run(command, env=env, check=True)
+    if unit_tests is None:
+        unit_tests = not dbt_unit_tests.left_out_since(unit_tests_state, fingerprint,
+                                                       full_refresh)
+    dbt_command(warehouse, as_of, build_args(
+        full_refresh=full_refresh, without_unit_tests=not unit_tests,
+        threads=DAILY_THREADS if target == "duckdb" and not full_refresh else None),
+        target, project)
     manifest = json.loads((target_path / "manifest.json").read_text(encoding="utf-8"))
     dbt_unit_tests.record_passed(unit_tests_state, fingerprint, target_path / "run_results.json",
                                  manifest["unit_tests"])

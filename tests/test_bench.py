@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bench import run, targets
+from bench import ab_day, run, targets
 from bench.measure import TreeRss, measure
 from bench.report import new_results_path, write_report
 from bench.run import latest_weekday_midnight
@@ -178,3 +178,20 @@ def test_the_saved_day_state_is_removed_when_a_day_run_fails(tmp_path, monkeypat
     with pytest.raises(KeyboardInterrupt):
         run.incremental_days(work, saved, tmp_path / "next-day", datetime(2026, 12, 5, tzinfo=UTC))
     assert not saved.exists()
+
+
+def test_each_checkout_of_an_ab_runs_first_in_half_of_the_pairs() -> None:
+    orders = ab_day.pair_orders(4)
+    assert orders == [("a", "b"), ("b", "a"), ("a", "b"), ("b", "a")]
+    assert sum(order[0] == "a" for order in orders) == 2
+
+
+@pytest.mark.parametrize("as_of, day", [
+    # the bench's day 1 holds the 24 hours from as_of; day k those from as_of + k - 1 days
+    (datetime(2026, 12, 4, tzinfo=UTC), 4),   # Friday: day 2 Saturday, 3 Sunday, 4 Monday
+    (datetime(2026, 12, 1, tzinfo=UTC), 2),   # Tuesday: day 2 is Wednesday
+    (datetime(2026, 12, 5, tzinfo=UTC), 3),   # Saturday: day 2 Sunday, 3 Monday
+])
+def test_the_ab_builds_the_first_working_day_after_the_bench_s(as_of: datetime, day: int
+                                                                ) -> None:
+    assert ab_day.first_working_day(as_of) == day

@@ -1,0 +1,123 @@
+"""A/B of a working day's incremental `dbt build`: the dbt projects of two checkouts, each
+timed on fresh copies of one snapshot, each first in half of the pairs.
+
+    python bench/ab_day.py --b ../govpulse-candidate --pairs 4            # 10 M (scale 357)
+    python bench/ab_day.py --a ../before --b . --scale 4 --pairs 3
+
+The snapshot (bench/corpora/ab-<scale>) is made once from what `bench/run.py --scales <scale>`
+left in bench/corpora/work-<scale> (its full build and one more day): the days after it are
+built up to the first working day, which is landed and exported. Each run copies it, parses
+its checkout's project (untimed: a daily run starts from the last run's parse), and times the
+`dbt build` of that day as the bench's day stage does, with dbt's unit tests left out (they
+run only when what they check changed). A run's position in its pair moved it by about 0.4 s
+on this project's machine (docs/performance-history.md), so the order alternates.
+
+Only the dbt project (models, macros, profiles.yml) comes from each checkout; the Python
+that starts dbt is this one's. Prints every run and each checkout's median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.run import REPO, cached_corpus, copy_day_state  # noqa: E402
+from bench.stages import dbt_build, dbt_command, export, land, warm  # noqa: E402
+from govpulse.settings import raw_parquet_dir  # noqa: E402
+
+DAY_FILE = "day.txt"
+
+
+def pair_orders(pairs: int) -> list[tuple[str, str]]:
+    """("a", "b"), ("b", "a"), ("a", "b")...: each checkout first in half of the pairs."""
+    return [("a", "b") if index % 2 == 0 else ("b", "a") for index in range(pairs)]
+
+
+def first_working_day(as_of: datetime) -> int:
+    """The first day after the bench's (day 1) whose data falls on a weekday: day ``k``
+    holds the tweets of the 24 hours from ``as_of`` + k - 1 days, built as of ``as_of`` + k."""
+    day = 2
+    while (as_of + timedelta(days=day - 1)).weekday() >= 5:
+        day += 1
+    return day
+
+
+def day_corpus(root: Path, scale: int, as_of: datetime, day: int) -> Path:
+    """Day ``day``'s files, generated as bench/publish_days.py generates them."""
+    corpus = root / f"next-day-{scale}-{day}"
+    cached_corpus(corpus, as_of + timedelta(days=day), scale, days=1, seed=98 + day)
+    return corpus
+
+
+def prepared_snapshot(root: Path, scale: int) -> tuple[Path, datetime]:
+    """The snapshot, made if missing or older than work-<scale>; and the as_of it builds."""
+    as_of, _ = cached_corpus(root / f"corpus-{scale}", None, scale)
+    source, snapshot = root / f"work-{scale}", root / f"ab-{scale}"
+    if not (source / "govpulse.duckdb").exists():
+        raise SystemExit(f"{source} has no published warehouse: run "
+                         f"`python bench/run.py --scales {scale}` first")
+    day = first_working_day(as_of)
+    marker = snapshot / DAY_FILE
+    if marker.exists() and marker.stat().st_mtime > (source / "govpulse.duckdb").stat().st_mtime:
+        return snapshot, as_of + timedelta(days=int(marker.read_text(encoding="utf-8")))
+    subprocess.run(["rm", "-rf", str(snapshot)], check=True)
+    copy_day_state(source, snapshot)
+    warehouse = snapshot / "govpulse.duckdb"
+    build = snapshot / ".govpulse-build" / warehouse.name
+    for earlier in range(2, day + 1):
+        corpus = day_corpus(root, scale, as_of, earlier)
+        print(f"  snapshot: day {earlier} ({corpus.name})", flush=True)
+        land(corpus, build, f"ab-{earlier}")
+        export(build, warehouse)
+        if earlier < day:
+            dbt_build(warehouse, False, as_of + timedelta(days=earlier))
+    marker.write_text(str(day), encoding="utf-8")
+    return snapshot, as_of + timedelta(days=day)
+
+
+def timed_build(snapshot: Path, work: Path, project: Path, as_of: datetime) -> float:
+    """One run: a fresh copy of the snapshot, the project parsed, the day's build timed."""
+    copy_day_state(snapshot, work)
+    warehouse = work / "govpulse.duckdb"
+    dbt_command(warehouse, as_of, ["parse"], project=project)
+    for folder in (warehouse.parent / ".govpulse-build", raw_parquet_dir(warehouse, {})):
+        warm(folder)
+    started = time.perf_counter()
+    dbt_build(warehouse, False, as_of, project=project, unit_tests=False)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--a", type=Path, default=REPO, help="checkout A (default: this)")
+    parser.add_argument("--b", type=Path, required=True, help="checkout B")
+    parser.add_argument("--scale", type=int, default=357)
+    parser.add_argument("--pairs", type=int, default=4)
+    args = parser.parse_args()
+    projects = {name: checkout.resolve() / "dbt_project"
+                for name, checkout in (("a", args.a), ("b", args.b))}
+    root = REPO / "bench" / "corpora"
+    snapshot, as_of = prepared_snapshot(root, args.scale)
+    work = root / f"ab-work-{args.scale}"
+    seconds: dict[str, list[float]] = {"a": [], "b": []}
+    try:
+        for pair, order in enumerate(pair_orders(args.pairs), start=1):
+            for name in order:
+                seconds[name].append(timed_build(snapshot, work, projects[name], as_of))
+                print(f"pair {pair}: {name} {seconds[name][-1]:.2f} s", flush=True)
+    finally:
+        subprocess.run(["rm", "-rf", str(work)], check=True)
+    for name, project in projects.items():
+        print(f"{name}: median {statistics.median(seconds[name]):.2f} s "
+              f"({', '.join(f'{value:.2f}' for value in seconds[name])}) {project}")
+
+
+if __name__ == "__main__":
+    main()
