@@ -203,6 +203,22 @@ def test_facts_follow_as_of_and_settings_without_new_data(tmp_path, landed_at_a_
             ).fetchall())
         # 403 became visible; 203's window (48 h from 11-25 11:00) closed in between
         assert rows == {"206": (True, True, "403"), "203": (True, False, None)}
+        # of the replies recomputed, only those whose values changed were written again
+        before = _facts_with_built_at(base_build / incremental.name)
+        after = _facts_with_built_at(incremental.parent / ".govpulse-build" / incremental.name)
+        assert before.keys() == after.keys()
+        changed = {key for key in after if after[key][0] != before[key][0]}
+        rewritten = {key for key in after if after[key][1] != before[key][1]}
+        assert "203" in changed  # (206 had its response at LATER_AS_OF already)
+        assert rewritten == changed
+
+
+def _facts_with_built_at(build: Path) -> dict[str, tuple[tuple, object]]:
+    """fct_inbound_replies by key: (its other values, its built_at)."""
+    with duckdb.connect(str(build), read_only=True) as con:
+        rows = con.execute("select inbound_tweet_id, columns(* exclude (built_at)), built_at "
+                           "from marts.fct_inbound_replies").fetchall()
+    return {row[0]: (row[1:-1], row[-1]) for row in rows}
 
 
 def test_registry_change_rebuilds_the_incremental_layer(tmp_path, first_build):

@@ -1,7 +1,8 @@
 {#- Incremental on DuckDB (delete+insert): a run recomputes the replies landed or created since
     the last one, those whose response window closed since and those whose first response
     changed or became visible; all of them when a setting changed
-    (macros/incremental_facts.sql). -#}
+    (macros/incremental_facts.sql). Of the replies it recomputes, it writes those that are new
+    or changed. -#}
 {{
     config(
         materialized='incremental' if target.type == 'duckdb' else 'table',
@@ -115,9 +116,38 @@ final as (
         response_minutes,
         {{ built_at() }} as built_at
     from eligibility
+),
+
+{% if is_incremental() %}
+{#- compared by name, in the table's order: a reordered select list still compares like with
+    like -#}
+{%- set compared = adapter.get_columns_in_relation(this) | map(attribute='name')
+    | reject('equalto', 'built_at') | join(', ') %}
+-- A recomputed reply whose values did not change is not written again (it keeps its
+-- built_at): at 10 M, a working day recomputes about 97,000 kept replies, of which about
+-- 30,000 change, so fewer rows are deleted, inserted, tested and published.
+kept as (
+    select {{ compared }} from {{ this }}
+    where inbound_tweet_id in (select inbound_tweet_id from final)
+),
+
+changed as (
+    select {{ compared }} from final
+    except
+    select {{ compared }} from kept
+),
+
+written as (
+    select * from final
+    where inbound_tweet_id in (select inbound_tweet_id from changed)
 )
+{% else %}
+written as (
+    select * from final
+)
+{% endif %}
 
 -- stored by department, account and time: the dashboard's per-account and per-department
 -- queries then read only the row groups of that account (DuckDB skips the rest by min/max)
-select * from final
+select * from written
 order by department, account_id, inbound_created_at
