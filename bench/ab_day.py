@@ -9,8 +9,8 @@ left in bench/corpora/work-<scale> (its full build and one more day): the days a
 built up to the first working day, which is landed and exported. Each run copies it, parses
 its checkout's project (untimed: a daily run starts from the last run's parse), and times the
 `dbt build` of that day as the bench's day stage does, with dbt's unit tests left out (they
-run only when what they check changed). A run's position in its pair moved it by about 0.4 s
-on this project's machine (docs/performance-history.md), so the order alternates.
+run only when what they check changed). A run's place in its pair can move it by a few tenths
+of a second on this project's machine (docs/performance-history.md), so the order alternates.
 
 Only the dbt project (models, macros, profiles.yml) comes from each checkout; the Python
 that starts dbt is this one's. Prints every run and each checkout's median.
@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import REPO, cached_corpus, copy_day_state  # noqa: E402
+from bench.run import REPO, cached_corpus, copy_day_state, day_corpus  # noqa: E402
 from bench.stages import dbt_build, dbt_command, export, land, warm  # noqa: E402
 from govpulse.settings import raw_parquet_dir  # noqa: E402
 
@@ -49,15 +49,9 @@ def first_working_day(as_of: datetime) -> int:
     return day
 
 
-def day_corpus(root: Path, scale: int, as_of: datetime, day: int) -> Path:
-    """Day ``day``'s files, generated as bench/publish_days.py generates them."""
-    corpus = root / f"next-day-{scale}-{day}"
-    cached_corpus(corpus, as_of + timedelta(days=day), scale, days=1, seed=98 + day)
-    return corpus
-
-
 def prepared_snapshot(root: Path, scale: int) -> tuple[Path, datetime]:
-    """The snapshot, made if missing or older than work-<scale>; and the as_of it builds."""
+    """The snapshot, made (with this checkout's project) if missing or older than
+    work-<scale>; and the as_of it builds."""
     as_of, _ = cached_corpus(root / f"corpus-{scale}", None, scale)
     source, snapshot = root / f"work-{scale}", root / f"ab-{scale}"
     if not (source / "govpulse.duckdb").exists():

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 import run  # (first: it puts the repository on sys.path)
-from run import cached_corpus, copy_day_state
+from run import cached_corpus, copy_day_state, day_corpus
 
 from bench.report import new_results_path
 from bench.stages import dbt_build, export, land, warm
@@ -68,8 +68,7 @@ def main() -> None:
     rows = []
     # the bench's run made day 1 (next-day-<scale>); these are days 2, 3, ...
     for day in range(2, args.days + 2):
-        corpus = root / f"next-day-{args.scale}-{day}"
-        cached_corpus(corpus, as_of + timedelta(days=day), args.scale, days=1, seed=98 + day)
+        corpus = day_corpus(root, args.scale, as_of, day)
         warm(corpus)
         started = time.perf_counter()
         land(corpus, build, f"publish-days-{day}")

@@ -100,14 +100,22 @@ def cached_corpus(folder: Path, as_of: datetime | None, scale: int,
     return as_of, summary
 
 
+def day_corpus(root: Path, scale: int, as_of: datetime, day: int) -> Path:
+    """One day of files after a scale's corpus, which ends at ``as_of``: day ``day`` holds the
+    24 hours up to ``as_of`` + ``day`` days. Day 1 is the bench's incremental day; days 2, 3...
+    are those of bench/publish_days.py and bench/ab_day.py."""
+    folder = root / (f"next-day-{scale}" if day == 1 else f"next-day-{scale}-{day}")
+    cached_corpus(folder, as_of + timedelta(days=day), scale, days=1, seed=98 + day)
+    return folder
+
+
 def bench_scale(scale: int, root: Path, repeats: int, pandas_caps: tuple[int, int],
                 spark: bool = False) -> dict:
     label = f"scale {scale}"
     print(f"\n== {label} ==", flush=True)
     corpus = root / f"corpus-{scale}"
     as_of, summary = cached_corpus(corpus, as_of=None, scale=scale)
-    next_day = root / f"next-day-{scale}"
-    cached_corpus(next_day, as_of=as_of + timedelta(days=1), scale=scale, days=1, seed=99)
+    next_day = day_corpus(root, scale, as_of, 1)
     size = folder_bytes(corpus)
     work = root / f"work-{scale}"
     if work.exists():
