@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import REPO, cached_corpus, copy_day_state, day_corpus  # noqa: E402
+from bench.run import REPO, bench_state, copy_day_state, day_corpus  # noqa: E402
 from bench.stages import dbt_build, dbt_command, export, land, warm  # noqa: E402
 from govpulse.settings import raw_parquet_dir  # noqa: E402
 
@@ -52,11 +52,8 @@ def first_working_day(as_of: datetime) -> int:
 def prepared_snapshot(root: Path, scale: int) -> tuple[Path, datetime]:
     """The snapshot, made (with this checkout's project) if missing or older than
     work-<scale>; and the as_of it builds."""
-    as_of, _ = cached_corpus(root / f"corpus-{scale}", None, scale)
-    source, snapshot = root / f"work-{scale}", root / f"ab-{scale}"
-    if not (source / "govpulse.duckdb").exists():
-        raise SystemExit(f"{source} has no published warehouse: run "
-                         f"`python bench/run.py --scales {scale}` first")
+    source, as_of = bench_state(root, scale)
+    snapshot = root / f"ab-{scale}"
     day = first_working_day(as_of)
     marker = snapshot / DAY_FILE
     if marker.exists() and marker.stat().st_mtime > (source / "govpulse.duckdb").stat().st_mtime:

@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import argparse
 import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
-import run  # (first: it puts the repository on sys.path)
-from run import cached_corpus, copy_day_state, day_corpus
 
-from bench.report import new_results_path
-from bench.stages import dbt_build, export, land, warm
-from govpulse.publish import publish
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.report import new_results_path  # noqa: E402
+from bench.run import REPO, bench_state, copy_day_state, day_corpus  # noqa: E402
+from bench.stages import dbt_build, export, land, warm  # noqa: E402
+from govpulse.publish import publish  # noqa: E402
 
 
 def _megabytes(path: Path) -> int:
@@ -53,12 +55,8 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=357)
     parser.add_argument("--days", type=int, default=5)
     args = parser.parse_args()
-    root = run.REPO / "bench" / "corpora"
-    as_of, _ = cached_corpus(root / f"corpus-{args.scale}", None, args.scale)
-    source = root / f"work-{args.scale}"
-    if not (source / "govpulse.duckdb").exists():
-        raise SystemExit(f"{source} has no published warehouse: run "
-                         f"`python bench/run.py --scales {args.scale}` first")
+    root = REPO / "bench" / "corpora"
+    source, as_of = bench_state(root, args.scale)
     work = root / f"publish-days-{args.scale}"
     subprocess.run(["rm", "-rf", str(work)], check=True)
     copy_day_state(source, work)  # the warehouse without the floor's file
@@ -99,7 +97,7 @@ def main() -> None:
               f"{_megabytes(warehouse) / _megabytes(fresh) - 1:.1%} larger.", "",
               "Rows in one file's marts and not the other's (both ways): "
               + ", ".join(f"{table} {count}" for table, count in differing.items()) + "."]
-    path = new_results_path(run.REPO / "bench" / "results",
+    path = new_results_path(REPO / "bench" / "results",
                             f"{datetime.now(UTC):%Y-%m-%d}-publish-days-{args.scale}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"\n{path}")

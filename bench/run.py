@@ -100,6 +100,17 @@ def cached_corpus(folder: Path, as_of: datetime | None, scale: int,
     return as_of, summary
 
 
+def bench_state(root: Path, scale: int) -> tuple[Path, datetime]:
+    """What `bench/run.py --scales <scale>` left: its work folder (the full build and one more
+    day, published) and its corpus's as_of. Exits saying what to run when there is none."""
+    work = root / f"work-{scale}"
+    if not (work / "govpulse.duckdb").exists():
+        raise SystemExit(f"{work} has no published warehouse: run "
+                         f"`python bench/run.py --scales {scale}` first")
+    as_of, _ = cached_corpus(root / f"corpus-{scale}", None, scale)
+    return work, as_of
+
+
 def day_corpus(root: Path, scale: int, as_of: datetime, day: int) -> Path:
     """One day of files after a scale's corpus, which ends at ``as_of``: day ``day`` holds the
     24 hours up to ``as_of`` + ``day`` days. Day 1 is the bench's incremental day; days 2, 3...

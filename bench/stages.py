@@ -81,6 +81,11 @@ def land_floor(corpus: Path, database: Path) -> int:
         return con.execute("select count(*) from floor_tweets").fetchone()[0]
 
 
+def dbt_target_folder(warehouse: Path, target: str) -> Path:
+    """dbt's target folder for ``warehouse``'s builds on ``target``, kept from run to run."""
+    return warehouse.parent / f"dbt-target-{target}"
+
+
 def dbt_command(warehouse: Path, as_of: datetime, arguments: list[str], target: str = "duckdb",
                 project: Path = DBT_PROJECT) -> None:
     """``govpulse-dbt <arguments>`` as govpulse runs it: as_of from the environment, one target
@@ -88,7 +93,7 @@ def dbt_command(warehouse: Path, as_of: datetime, arguments: list[str], target: 
     dbt's log in the target folder (dagster-dbt sets DBT_LOG_PATH to it)."""
     env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false", **build_environment(as_of))
-    target_path = warehouse.parent / f"dbt-target-{target}"
+    target_path = dbt_target_folder(warehouse, target)
     subprocess.run([str(installed_launcher()), *arguments,
                     "--project-dir", str(project), "--profiles-dir", str(project),
                     "--target-path", str(target_path), "--log-path", str(target_path),
@@ -100,7 +105,7 @@ def dbt_build(warehouse: Path, full_refresh: bool, as_of: datetime,
               unit_tests: bool | None = None) -> int:
     """The build as govpulse runs it; its unit tests left out when they passed with the same
     project and versions (so in the next day's run), unless ``unit_tests`` says."""
-    target_path = warehouse.parent / f"dbt-target-{target}"
+    target_path = dbt_target_folder(warehouse, target)
     unit_tests_state = dbt_state_path(warehouse, target, "unit_tests.json")
     fingerprint = dbt_unit_tests.fingerprint(project, target, None)
     if unit_tests is None:
