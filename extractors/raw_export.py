@@ -37,6 +37,9 @@ PARTITION_COLUMN = "fetch_date"
 EMPTY_DAY = "1970-01-01"
 # the UTC day of a fetch: the partition key, computed the same way everywhere below
 FETCH_DAY = "cast(timezone('UTC', fetched_at) as date)"
+# zstd's fastest level: at 10 M inbound replies, ten days of tweets took 22 s to write against
+# 28 to 30 s at DuckDB's default level (3), and came out 7% smaller (docs/performance-history.md)
+PARQUET_COMPRESSION = "compression zstd, compression_level 1"
 EXPORTS_DDL = """create table if not exists raw.parquet_exports (
     table_name varchar not null,
     fetch_date date not null,
@@ -107,7 +110,7 @@ def _export_partitioned(con: duckdb.DuckDBPyConnection, table: str, raw_dir: Pat
             f"where fetched_at >= cast($first_day as timestamp) at time zone 'UTC' "
             f"and fetched_at < cast($last_day + 1 as timestamp) at time zone 'UTC' "
             f"and {FETCH_DAY} in (select unnest($days))) "
-            f"to {sql_literal(str(staging))} (format parquet, compression zstd, "
+            f"to {sql_literal(str(staging))} (format parquet, {PARQUET_COMPRESSION}, "
             f"partition_by ({PARTITION_COLUMN}), overwrite_or_ignore)",
             {"days": days, "first_day": days[0], "last_day": days[-1]}
         )

@@ -87,7 +87,7 @@ def test_an_empty_table_still_gives_readers_its_columns(con, tmp_path: Path) -> 
     assert rows == (0,)
 
 
-def test_json_payloads_are_plain_text_columns(con, tmp_path: Path) -> None:
+def test_json_payloads_are_plain_text_columns_compressed_with_zstd(con, tmp_path: Path) -> None:
     raw_dir = tmp_path / "raw"
     _insert_tweets(con, "2026-11-23", 1)
     export_fetches(con, raw_dir)
@@ -95,7 +95,11 @@ def test_json_payloads_are_plain_text_columns(con, tmp_path: Path) -> None:
         kinds = dict(reader.execute(
             f"select name, converted_type from parquet_schema('{raw_dir}/tweets/*/*.parquet')"
         ).fetchall())
+        codecs = reader.execute(
+            f"select distinct compression from parquet_metadata('{raw_dir}/tweets/*/*.parquet')"
+        ).fetchall()
     assert kinds["payload"] == "UTF8"
+    assert codecs == [("ZSTD",)]
 
 
 def test_the_pseudonym_key_stays_out_of_the_open_layer(con, tmp_path: Path,
