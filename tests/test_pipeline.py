@@ -61,6 +61,24 @@ def test_the_build_copy_is_separate_from_the_published_file(demo_warehouse):
     assert build.stat().st_ino != demo_warehouse.stat().st_ino
 
 
+def test_a_full_build_stores_the_replies_as_daily_runs_append_them(demo_warehouse):
+    # by day first: a daily run then finds the recent replies it recomputes, and their kept
+    # copies, in the last row groups, right after a full refresh as after daily runs
+    with duckdb.connect(str(demo_warehouse), read_only=True) as con:
+        out_of_order = con.execute("""
+            select count(*) from (
+                select stored_key, lag(stored_key) over (order by rowid) as previous_key
+                from (select rowid, row(inbound_created_at::date, department, account_id,
+                                        inbound_created_at) as stored_key
+                      from marts.fct_inbound_replies)
+            ) where previous_key > stored_key
+        """).fetchone()[0]
+        days = con.execute("select count(distinct inbound_created_at::date) "
+                           "from marts.fct_inbound_replies").fetchone()[0]
+    assert days > 30
+    assert out_of_order == 0
+
+
 def test_running_twice_gives_the_same_marts(demo_warehouse, demo_corpus, tmp_path, capsys):
     warehouse = tmp_path / "govpulse.duckdb"
     shutil.copytree(demo_warehouse.parent / ".govpulse-build", tmp_path / ".govpulse-build")

@@ -147,7 +147,9 @@ written as (
 )
 {% endif %}
 
--- stored by department, account and time: the dashboard's per-account and per-department
--- queries then read only the row groups of that account (DuckDB skips the rest by min/max)
+-- stored by day, then department, account and time, as daily runs append the replies: a
+-- day's run recomputes the recent replies, and DuckDB finds them and their kept copies in the
+-- last row groups (by min/max), after a full refresh as after daily runs
 select * from written
-order by department, account_id, inbound_created_at
+order by {{ dbt.date_trunc('day', 'inbound_created_at') }}, department, account_id,
+    inbound_created_at
