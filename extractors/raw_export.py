@@ -40,6 +40,10 @@ FETCH_DAY = "cast(timezone('UTC', fetched_at) as date)"
 # zstd's fastest level: at 10 M inbound replies, ten days of tweets took 22 s to write against
 # 28 to 30 s at DuckDB's default level (3), and came out 7% smaller (docs/performance-history.md)
 PARQUET_COMPRESSION = "compression zstd, compression_level 1"
+# DuckDB hands a thread's rows to a partition's writer every 524,288 rows by default; with the
+# payloads' text that is more than the export's memory limit holds, and the 10 M corpus's
+# export took 74 s (50 s of it in the kernel) against 28 s handing them over every 131,072
+# rows (26 s with a 4 GB limit instead; docs/performance-history.md)
 PARTITION_FLUSH_ROWS = 131_072
 EXPORTS_DDL = """create table if not exists raw.parquet_exports (
     table_name varchar not null,
@@ -152,10 +156,6 @@ def export_fetches(con: duckdb.DuckDBPyConnection, raw_dir: Path) -> ExportRepor
     # the same bounded memory as landing; row order within a day does not matter
     con.execute(f"set memory_limit = '{landing_memory_limit()}'")
     con.execute("set preserve_insertion_order = false")
-    # DuckDB hands a thread's rows to a partition's writer every 524,288 rows by default; with
-    # the payloads' text that is more than the memory limit holds, and the 10 M corpus's
-    # export took 74 s (50 s of it in the kernel) against 28 s handing them over every
-    # 131,072 rows (26 s with a 4 GB limit instead; docs/performance-history.md)
     con.execute(f"set partitioned_write_flush_threshold = {PARTITION_FLUSH_ROWS}")
     con.execute(EXPORTS_DDL)
     report = ExportReport()
