@@ -3,6 +3,7 @@ timed on fresh copies of one snapshot, each first in half of the pairs.
 
     python bench/ab_day.py --b ../govpulse-candidate --pairs 4            # 10 M (scale 357)
     python bench/ab_day.py --a ../before --b . --scale 4 --pairs 3
+    python bench/ab_day.py --b ../govpulse-candidate --after-full-refresh
 
 The snapshot (bench/corpora/ab-<scale>) is made once from what `bench/run.py --scales <scale>`
 left in bench/corpora/work-<scale> (its full build and one more day): the days after it are
@@ -11,6 +12,11 @@ its checkout's project (untimed: a daily run starts from the last run's parse), 
 `dbt build` of that day as the bench's day stage does, with dbt's unit tests left out (they
 run only when what they check changed). A run's place in its pair can move it by a few tenths
 of a second on this project's machine (docs/performance-history.md), so the order alternates.
+
+With --after-full-refresh, each checkout gets a snapshot of its own: the days before the
+first working day built, then a full refresh with its project, then that day landed and
+exported. The bench's own day follows a full refresh, and the layout a full build leaves
+is not the one daily runs leave, so a change to it shows there and not in three days' time.
 
 Only the dbt project (models, macros, profiles.yml) comes from each checkout; the Python
 that starts dbt is this one's. Prints every run and each checkout's median.
@@ -49,27 +55,54 @@ def first_working_day(as_of: datetime) -> int:
     return day
 
 
+def land_day(root: Path, scale: int, as_of: datetime, snapshot: Path, day: int) -> None:
+    """Day ``day`` after the bench's corpus landed and exported into ``snapshot``."""
+    warehouse = snapshot / "govpulse.duckdb"
+    build = warehouse.parent / ".govpulse-build" / warehouse.name
+    corpus = day_corpus(root, scale, as_of, day)
+    print(f"  {snapshot.name}: day {day} ({corpus.name})", flush=True)
+    land(corpus, build, f"ab-{day}")
+    export(build, warehouse)
+
+
+def days_before_working_day(root: Path, scale: int, snapshot: Path, source: Path,
+                            as_of: datetime) -> int:
+    """``snapshot``: a copy of what the bench left in ``source``, with the days after its own
+    built up to the first working day, which it returns."""
+    day = first_working_day(as_of)
+    subprocess.run(["rm", "-rf", str(snapshot)], check=True)
+    copy_day_state(source, snapshot)
+    for earlier in range(2, day):
+        land_day(root, scale, as_of, snapshot, earlier)
+        dbt_build(snapshot / "govpulse.duckdb", False, as_of + timedelta(days=earlier))
+    return day
+
+
 def prepared_snapshot(root: Path, scale: int) -> tuple[Path, datetime]:
     """The snapshot, made (with this checkout's project) if missing or older than
     work-<scale>; and the as_of it builds."""
     source, as_of = bench_state(root, scale)
     snapshot = root / f"ab-{scale}"
-    day = first_working_day(as_of)
     marker = snapshot / DAY_FILE
     if marker.exists() and marker.stat().st_mtime > (source / "govpulse.duckdb").stat().st_mtime:
         return snapshot, as_of + timedelta(days=int(marker.read_text(encoding="utf-8")))
-    subprocess.run(["rm", "-rf", str(snapshot)], check=True)
-    copy_day_state(source, snapshot)
-    warehouse = snapshot / "govpulse.duckdb"
-    build = snapshot / ".govpulse-build" / warehouse.name
-    for earlier in range(2, day + 1):
-        corpus = day_corpus(root, scale, as_of, earlier)
-        print(f"  snapshot: day {earlier} ({corpus.name})", flush=True)
-        land(corpus, build, f"ab-{earlier}")
-        export(build, warehouse)
-        if earlier < day:
-            dbt_build(warehouse, False, as_of + timedelta(days=earlier))
+    day = days_before_working_day(root, scale, snapshot, source, as_of)
+    land_day(root, scale, as_of, snapshot, day)
     marker.write_text(str(day), encoding="utf-8")
+    return snapshot, as_of + timedelta(days=day)
+
+
+def full_refresh_snapshot(root: Path, scale: int, name: str,
+                          project: Path) -> tuple[Path, datetime]:
+    """A snapshot for one checkout: the days before the first working day built, a full
+    refresh with ``project``, then the working day landed and exported; and its as_of."""
+    snapshot = root / f"ab-full-{name}-{scale}"
+    source, as_of = bench_state(root, scale)
+    day = days_before_working_day(root, scale, snapshot, source, as_of)
+    print(f"  {snapshot.name}: full refresh", flush=True)
+    dbt_build(snapshot / "govpulse.duckdb", True, as_of + timedelta(days=day - 1),
+              project=project, unit_tests=False)
+    land_day(root, scale, as_of, snapshot, day)
     return snapshot, as_of + timedelta(days=day)
 
 
@@ -91,20 +124,33 @@ def main() -> None:
     parser.add_argument("--b", type=Path, required=True, help="checkout B")
     parser.add_argument("--scale", type=int, default=357)
     parser.add_argument("--pairs", type=int, default=4)
+    parser.add_argument("--after-full-refresh", action="store_true",
+                        help="time the first working day after a full refresh with each "
+                             "checkout's project, as the bench's own day")
     args = parser.parse_args()
     projects = {name: checkout.resolve() / "dbt_project"
                 for name, checkout in (("a", args.a), ("b", args.b))}
     root = REPO / "bench" / "corpora"
-    snapshot, as_of = prepared_snapshot(root, args.scale)
     work = root / f"ab-work-{args.scale}"
     seconds: dict[str, list[float]] = {"a": [], "b": []}
     try:
+        if args.after_full_refresh:
+            snapshots = {name: full_refresh_snapshot(root, args.scale, name, project)
+                         for name, project in projects.items()}
+        else:
+            shared = prepared_snapshot(root, args.scale)
+            snapshots = {name: shared for name in projects}
         for pair, order in enumerate(pair_orders(args.pairs), start=1):
             for name in order:
+                snapshot, as_of = snapshots[name]
                 seconds[name].append(timed_build(snapshot, work, projects[name], as_of))
                 print(f"pair {pair}: {name} {seconds[name][-1]:.2f} s", flush=True)
     finally:
         subprocess.run(["rm", "-rf", str(work)], check=True)
+        for name in projects:
+            # a full refresh's snapshot holds its checkout's project: not kept for the next A/B
+            subprocess.run(["rm", "-rf", str(root / f"ab-full-{name}-{args.scale}")],
+                           check=True)
     for name, project in projects.items():
         print(f"{name}: median {statistics.median(seconds[name]):.2f} s "
               f"({', '.join(f'{value:.2f}' for value in seconds[name])}) {project}")
