@@ -92,11 +92,16 @@ def prepared_snapshot(root: Path, scale: int) -> tuple[Path, datetime]:
     return snapshot, as_of + timedelta(days=day)
 
 
+def full_refresh_folder(root: Path, scale: int, name: str) -> Path:
+    """Where checkout ``name``'s snapshot after a full refresh is made (and removed after)."""
+    return root / f"ab-full-{name}-{scale}"
+
+
 def full_refresh_snapshot(root: Path, scale: int, name: str,
                           project: Path) -> tuple[Path, datetime]:
     """A snapshot for one checkout: the days before the first working day built, a full
     refresh with ``project``, then the working day landed and exported; and its as_of."""
-    snapshot = root / f"ab-full-{name}-{scale}"
+    snapshot = full_refresh_folder(root, scale, name)
     source, as_of = bench_state(root, scale)
     day = days_before_working_day(root, scale, snapshot, source, as_of)
     print(f"  {snapshot.name}: full refresh", flush=True)
@@ -149,7 +154,7 @@ def main() -> None:
         subprocess.run(["rm", "-rf", str(work)], check=True)
         for name in projects:
             # a full refresh's snapshot holds its checkout's project: not kept for the next A/B
-            subprocess.run(["rm", "-rf", str(root / f"ab-full-{name}-{args.scale}")],
+            subprocess.run(["rm", "-rf", str(full_refresh_folder(root, args.scale, name))],
                            check=True)
     for name, project in projects.items():
         print(f"{name}: median {statistics.median(seconds[name]):.2f} s "
