@@ -66,15 +66,17 @@ def land_day(root: Path, scale: int, as_of: datetime, snapshot: Path, day: int) 
 
 
 def days_before_working_day(root: Path, scale: int, snapshot: Path, source: Path,
-                            as_of: datetime) -> int:
+                            as_of: datetime, built: bool = True) -> int:
     """``snapshot``: a copy of what the bench left in ``source``, with the days after its own
-    built up to the first working day, which it returns."""
+    landed (and built, unless a full refresh follows) up to the first working day, which it
+    returns."""
     day = first_working_day(as_of)
     subprocess.run(["rm", "-rf", str(snapshot)], check=True)
     copy_day_state(source, snapshot)
     for earlier in range(2, day):
         land_day(root, scale, as_of, snapshot, earlier)
-        dbt_build(snapshot / "govpulse.duckdb", False, as_of + timedelta(days=earlier))
+        if built:
+            dbt_build(snapshot / "govpulse.duckdb", False, as_of + timedelta(days=earlier))
     return day
 
 
@@ -103,7 +105,7 @@ def full_refresh_snapshot(root: Path, scale: int, name: str,
     refresh with ``project``, then the working day landed and exported; and its as_of."""
     snapshot = full_refresh_folder(root, scale, name)
     source, as_of = bench_state(root, scale)
-    day = days_before_working_day(root, scale, snapshot, source, as_of)
+    day = days_before_working_day(root, scale, snapshot, source, as_of, built=False)
     print(f"  {snapshot.name}: full refresh", flush=True)
     dbt_build(snapshot / "govpulse.duckdb", True, as_of + timedelta(days=day - 1),
               project=project, unit_tests=False)
