@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from govpulse.settings import WAREHOUSE_ENV
 from reports import queries
+from reports.charts import stacked_bars
 from reports.formatting import duration
 from reports.reply_outcomes import reply_outcomes
 
@@ -155,6 +157,15 @@ def test_account_drill_down(monkeypatch, demo_warehouse):
     app = _page(monkeypatch, demo_warehouse, "account", account="@dcquetta")
     assert app.title[0].value == "@DCQuetta"
     assert app.query_params["account"] == account_id
+
+
+def test_weekly_bars_label_every_week_alike():
+    # Vega labels a month's first tick with the month's name ("November") unless told
+    frame = pd.DataFrame({"week": pd.to_datetime(["2026-10-25", "2026-11-01"]),
+                          "post_kind": ["original", "reply"], "posts": [3, 4]})
+    x = stacked_bars(frame, "week", "Week", "posts", "Posts", "post_kind", "Kind",
+                     "Posts by kind, per week", time_axis=True).to_dict()["encoding"]["x"]
+    assert (x["type"], x["axis"]["format"]) == ("temporal", "%b %d")
 
 
 def test_training_list(monkeypatch, demo_warehouse):
