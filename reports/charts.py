@@ -20,7 +20,7 @@ def monthly_lines(frame: pd.DataFrame, value: str, title: str, axis: str,
     )
 
 
-WEEK_LABEL = "%b %d"
+DATE_LABEL = "%b %d"
 
 
 def stacked_bars(frame: pd.DataFrame, x: str, x_title: str, value: str, value_title: str,
@@ -28,7 +28,7 @@ def stacked_bars(frame: pd.DataFrame, x: str, x_title: str, value: str, value_ti
     kinds = sorted(frame[color].unique().tolist()) if not frame.empty else []
     return alt.Chart(frame, title=title).mark_bar().encode(
         # every date labelled alike ("Nov 01", not Vega's "November" at a month's start)
-        x=(alt.X(f"{x}:T", title=x_title, axis=alt.Axis(format=WEEK_LABEL)) if time_axis
+        x=(alt.X(f"{x}:T", title=x_title, axis=alt.Axis(format=DATE_LABEL)) if time_axis
            else alt.X(f"{x}:O", title=x_title)),
         y=alt.Y(f"{value}:Q", title=value_title, stack="zero"),
         color=alt.Color(f"{color}:N", title=color_title,
