@@ -25,7 +25,7 @@ from orchestration.defs.automation import daily_refresh_schedule, registry_chang
 from orchestration.defs.checks import accounts_have_recent_data, registry_accounts_resolved
 from orchestration.defs.raw_assets import raw_registry, raw_tweets_and_users
 from orchestration.defs.resources import PipelineSettings, XApiResource
-from tests.conftest import free_port
+from tests.conftest import free_port, run_cli
 from tests.test_x_source import TOKEN, _corpus
 from tests.x_standin import StandIn
 
@@ -273,6 +273,29 @@ def test_dbt_resource_skips_the_start_up_work_govpulse_does_not_use(monkeypatch)
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(AssertionError, match="--version"):
         _ = DbtCli(project_dir=dbt_project, dbt_executable="/usr/bin/true")._cli_version
+
+
+def test_govpulse_run_names_a_missing_govpulse_dbt_and_how_to_install_it(tmp_path, monkeypatch,
+                                                                          capsys):
+    """An install older than the checkout lacks `govpulse-dbt`: one line saying so and how to
+    reinstall, before Dagster starts, not dagster-dbt's validation error in a traceback."""
+    scripts = tmp_path / "venv" / "bin"
+    scripts.mkdir(parents=True)
+    (scripts / "dbt").write_text("#!/bin/sh\n", encoding="utf-8")
+    (scripts / "dbt").chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(scripts / "python"))
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    registry = tmp_path / "registry.csv"
+    registry.write_text("handle,department\n@HealthDesk,Health\n", encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    code = run_cli("run", "--registry", str(registry), "--input", str(tmp_path / "in"),
+                   "--warehouse", str(tmp_path / "govpulse.duckdb"))
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        f"govpulse run: `govpulse-dbt` is neither on PATH nor in {scripts}: govpulse's install "
+        "is older than this checkout or incomplete; reinstall it (`make install`, or "
+        "`pip install -e .` in the checkout)")
+    assert not (tmp_path / ".govpulse-build").exists()
 
 
 def test_recent_data_check_reports_accounts_older_than_the_setting(tmp_path):
