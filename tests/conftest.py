@@ -85,6 +85,20 @@ def run_cli(*args: str) -> int:
         return main(list(args))
 
 
+def stopped_run_message(folder: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    """`govpulse run` with a one-account registry and an empty input folder in ``folder``, plus
+    ``extra`` arguments: checks that it stopped (exit code 2) before making the build copy, and
+    returns the line it printed."""
+    registry = folder / "registry.csv"
+    registry.write_text("handle,department\n@HealthDesk,Health\n", encoding="utf-8")
+    (folder / "in").mkdir()
+    code = run_cli("run", "--registry", str(registry), "--input", str(folder / "in"),
+                   "--warehouse", str(folder / "govpulse.duckdb"), *extra)
+    assert code == 2
+    assert not (folder / ".govpulse-build").exists()
+    return capsys.readouterr().err.strip()
+
+
 def copied_warehouse(warehouse: Path, folder: Path) -> Path:
     """A copy of ``warehouse``'s whole folder (published file, build copy, kept dbt state, raw
     Parquet) as ``folder``, for a test to build on without touching the original; its path."""

@@ -7,7 +7,7 @@ import pytest
 
 from govpulse.dbt_vars import declared_vars, override_problems
 from govpulse.settings import DBT_PROJECT_DIR, Settings, SettingsError
-from tests.conftest import run_cli
+from tests.conftest import stopped_run_message
 
 DECLARED = {"as_of": "", "response_window_hours": 48, "weight_tone": 0.2,
             "exclaim_min_count": 2}
@@ -77,14 +77,6 @@ def test_settings_refuse_bad_overrides_from_the_environment_too():
 
 
 def test_govpulse_run_stops_on_a_bad_var_before_anything_runs(tmp_path, capsys):
-    registry = tmp_path / "registry.csv"
-    registry.write_text("handle,department\n@HealthDesk,Health\n", encoding="utf-8")
-    (tmp_path / "in").mkdir()
-    code = run_cli("run", "--registry", str(registry), "--input", str(tmp_path / "in"),
-                   "--warehouse", str(tmp_path / "govpulse.duckdb"),
-                   "--var", "response_window_hours=abc")
-    assert code == 2
-    assert capsys.readouterr().err.strip() == (
+    assert stopped_run_message(tmp_path, capsys, "--var", "response_window_hours=abc") == (
         "govpulse run: GOVPULSE_DBT_VARS (or --var): response_window_hours='abc': expected a "
         "whole number, like its default 48")
-    assert not (tmp_path / ".govpulse-build").exists()

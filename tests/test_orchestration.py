@@ -25,7 +25,7 @@ from orchestration.defs.automation import daily_refresh_schedule, registry_chang
 from orchestration.defs.checks import accounts_have_recent_data, registry_accounts_resolved
 from orchestration.defs.raw_assets import raw_registry, raw_tweets_and_users
 from orchestration.defs.resources import PipelineSettings, XApiResource
-from tests.conftest import free_port, run_cli
+from tests.conftest import free_port, stopped_run_message
 from tests.test_x_source import TOKEN, _corpus
 from tests.x_standin import StandIn
 
@@ -285,17 +285,10 @@ def test_govpulse_run_names_a_missing_govpulse_dbt_and_how_to_install_it(tmp_pat
     (scripts / "dbt").chmod(0o755)
     monkeypatch.setattr(sys, "executable", str(scripts / "python"))
     monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
-    registry = tmp_path / "registry.csv"
-    registry.write_text("handle,department\n@HealthDesk,Health\n", encoding="utf-8")
-    (tmp_path / "in").mkdir()
-    code = run_cli("run", "--registry", str(registry), "--input", str(tmp_path / "in"),
-                   "--warehouse", str(tmp_path / "govpulse.duckdb"))
-    assert code == 2
-    assert capsys.readouterr().err.strip() == (
+    assert stopped_run_message(tmp_path, capsys) == (
         f"govpulse run: `govpulse-dbt` is neither on PATH nor in {scripts}: govpulse's install "
         "is older than this checkout or incomplete; reinstall it (`make install`, or "
         "`pip install -e .` in the checkout)")
-    assert not (tmp_path / ".govpulse-build").exists()
 
 
 def test_recent_data_check_reports_accounts_older_than_the_setting(tmp_path):
