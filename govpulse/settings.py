@@ -49,7 +49,8 @@ STORAGE_VERSION = "v1.4.0"
 
 
 class SettingsError(ValueError):
-    """A setting is missing or malformed; the message says which and how to fix it."""
+    """A setting, or a command the run needs installed (``govpulse-dbt``), is missing or
+    malformed; the message says which and how to fix it."""
 
 
 def build_database_path(warehouse: Path) -> Path:
