@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from extractors import json_codec
+
 _PREFIX = re.compile(r"^\s*window\.YTD\.[A-Za-z0-9_]+\.part\d+\s*=\s*", re.ASCII)
 ARCHIVE_TWEET_FILES = ("tweets.js", "tweet.js")
 
@@ -29,7 +31,7 @@ def read_ytd(path: Path) -> list[Any]:
     try:
         value = json.loads(text[match.end():])
     except json.JSONDecodeError as exc:
-        raise ArchiveError(f"line {exc.lineno}: not JSON ({exc.msg})") from exc
+        raise ArchiveError(f"line {exc.lineno}: not JSON ({json_codec.problem(exc)})") from exc
     if not isinstance(value, list):
         raise ArchiveError("expected a JSON list after the '=' sign")
     return value

@@ -147,7 +147,7 @@ def _records(path: Path, lines: set[int] | None = None
             try:
                 yield number, json_codec.loads(line), None
             except json.JSONDecodeError as exc:
-                yield number, None, f"not JSON ({exc.msg} at column {exc.colno})"
+                yield number, None, f"not JSON ({json_codec.problem(exc)} at column {exc.colno})"
 
 
 def _land_extracted(landing: RawLanding, report: FileReport, extracted: Extracted,

@@ -16,6 +16,12 @@ def loads(text: str | bytes) -> Any:
         return json.loads(text)  # raises json.JSONDecodeError with line and column
 
 
+def problem(exc: json.JSONDecodeError) -> str:
+    """What is wrong with a document, in Python's words without its position: some of its
+    messages end in a dangling "at" ("Invalid control character at") that expects one."""
+    return exc.msg.removesuffix(" at")
+
+
 def dumps(value: Any) -> str:
     try:
         return orjson.dumps(value).decode()

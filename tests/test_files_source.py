@@ -43,7 +43,8 @@ def test_every_shape_loads_and_bad_lines_are_reported(tmp_path, con):
     (folder / "search.jsonl").write_text(
         _page(TWEET, dict(TWEET, id="1802")) + "\n"
         + "{not json\n"
-        + _page(dict(TWEET, id="1803", created_at=None)) + "\n", encoding="utf-8")
+        + _page(dict(TWEET, id="1803", created_at=None)) + "\n"
+        + '{"data": [{"id": "18\tx"}]}\n', encoding="utf-8")  # a tab inside a string
     with gzip.open(folder / "nested" / "stream.jsonl.gz", "wt", encoding="utf-8") as handle:
         handle.write(json.dumps({"data": dict(TWEET, id="1804"), "matching_rules": []}) + "\n")
         handle.write('{"data": {"id": "18')  # a stream cut off mid-line
@@ -57,7 +58,7 @@ def test_every_shape_loads_and_bad_lines_are_reported(tmp_path, con):
     by_file = {file.path: file for file in report.files}
     assert set(by_file) == {"search.jsonl", "nested/stream.jsonl.gz", "flat.json",
                             "users.jsonl", "empty.jsonl"}
-    assert by_file["search.jsonl"].tweets == 2 and by_file["search.jsonl"].skipped == 2
+    assert by_file["search.jsonl"].tweets == 2 and by_file["search.jsonl"].skipped == 3
     assert by_file["nested/stream.jsonl.gz"].tweets == 1
     assert by_file["nested/stream.jsonl.gz"].skipped == 1
     assert by_file["flat.json"].tweets == 2
@@ -69,6 +70,7 @@ def test_every_shape_loads_and_bad_lines_are_reported(tmp_path, con):
     assert issues[0][:2] == ("nested/stream.jsonl.gz", 2)
     assert issues[1][:2] == ("search.jsonl", 2) and "not JSON" in issues[1][2]
     assert issues[2] == ("search.jsonl", 3, "tweet without 'created_at'")
+    assert issues[3] == ("search.jsonl", 4, "not JSON (Invalid control character at column 21)")
 
 
 def test_empty_files_are_counted_without_being_read(tmp_path, con, monkeypatch):
@@ -191,6 +193,21 @@ def test_archive_without_account_js_is_reported(tmp_path, con):
     assert report.skipped == 1
     detail = con.execute("select detail from raw.load_issues").fetchone()[0]
     assert "account.js" in detail
+
+
+def test_an_archive_that_is_not_json_is_reported_with_its_line(tmp_path, con):
+    data = tmp_path / "archive" / "data"
+    data.mkdir(parents=True)
+    (data / "account.js").write_text(
+        'window.YTD.account.part0 = [{"account": {"accountId": "42", "username": "DCLahore"}}]',
+        encoding="utf-8")
+    (data / "tweets.js").write_text(
+        'window.YTD.tweets.part0 = [\n{"tweet": {"id_str": "1051",\n"full_text": "a\tb"}}]',
+        encoding="utf-8")  # a raw tab inside a string, on the third line
+    report = _load(con, tmp_path / "archive")
+    assert report.skipped == 1
+    detail = con.execute("select detail from raw.load_issues").fetchone()[0]
+    assert detail.endswith("line 3: not JSON (Invalid control character)")
 
 
 def test_missing_input_folder(tmp_path, con):
