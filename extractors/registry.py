@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -21,6 +22,7 @@ REQUIRED_COLUMNS = ("handle", "department")
 OPTIONAL_COLUMNS = ("account_id", "display_name", "ministry", "level", "account_type",
                     "timezone")
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+ACCOUNT_TYPES = ("institution", "official")
 USERNAME = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 _ACCOUNT_ID = re.compile(r"^[0-9]{1,25}$")
 
@@ -63,6 +65,15 @@ def _clean(value: Any) -> str | None:
     return text or None
 
 
+def _is_time_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone (``Asia/Karachi``), as the warehouse documents."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):  # ValueError: not a zone key ("../x", "/x")
+        return False
+    return True
+
+
 def _rows_from_csv(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -89,8 +100,11 @@ def _rows_from_yaml(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
         document = yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark else ""
-        raise RegistryError(f"{path}{where}: not valid YAML ({exc})") from exc
+        problem = getattr(exc, "problem", None)
+        if mark is None or problem is None:
+            raise RegistryError(f"{path}: not valid YAML ({exc})") from exc
+        raise RegistryError(f"{path}, line {mark.line + 1}, column {mark.column + 1}: not valid "
+                            f"YAML ({problem})") from exc
     if document is None:
         raise RegistryError(f"{path}: the file is empty")
     if isinstance(document, yaml.MappingNode):
@@ -107,8 +121,13 @@ def _rows_from_yaml(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
         line = node.start_mark.line + 1
         if not isinstance(node, yaml.MappingNode):
             raise RegistryError(f"{path}, line {line}: each account must be a mapping")
-        row = {key.value.strip().lower(): value.value for key, value in node.value
-               if isinstance(value, yaml.ScalarNode)}
+        row = {}
+        for key, value in node.value:
+            column = str(key.value).strip().lower()
+            if not isinstance(value, yaml.ScalarNode):
+                raise RegistryError(f"{path}, line {value.start_mark.line + 1}: {column} must "
+                                    "be one value, not a list or a mapping")
+            row[column] = value.value
         _check_columns(path, line, list(row))
         rows.append((line, row))
     return rows
@@ -154,6 +173,14 @@ def load_registry(path: Path) -> list[RegistryAccount]:
         if account_id and not _ACCOUNT_ID.match(account_id):
             raise RegistryError(f"{path}, line {line}: account_id {account_id!r} is not a "
                                 "numeric X user id")
+        account_type = (_clean(row.get("account_type")) or "").lower() or None
+        if account_type and account_type not in ACCOUNT_TYPES:
+            raise RegistryError(f"{path}, line {line}: account_type {account_type!r} for handle "
+                                f"{handle!r}: expected {' or '.join(ACCOUNT_TYPES)}")
+        timezone = _clean(row.get("timezone"))
+        if timezone and not _is_time_zone(timezone):
+            raise RegistryError(f"{path}, line {line}: timezone {timezone!r} for handle "
+                                f"{handle!r} is not an IANA time zone (e.g. Asia/Karachi)")
         accounts.append(RegistryAccount(
             line_number=line,
             handle=handle,
@@ -162,8 +189,8 @@ def load_registry(path: Path) -> list[RegistryAccount]:
             display_name=_clean(row.get("display_name")),
             ministry=_clean(row.get("ministry")),
             level=(_clean(row.get("level")) or "").lower() or None,
-            account_type=(_clean(row.get("account_type")) or "").lower() or None,
-            timezone=_clean(row.get("timezone")),
+            account_type=account_type,
+            timezone=timezone,
         ))
     if not accounts:
         raise RegistryError(f"{path}: no accounts in the registry")

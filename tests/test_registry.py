@@ -34,6 +34,12 @@ def test_valid_csv_with_bom_crlf_quotes_and_handles_typed_any_way(tmp_path):
     ("handle,department\n@,Lahore\n", "line 2: empty handle"),
     ("handle,department\nDCLahore,Lahore,extra\n", "line 2: 3 values for 2 columns"),
     ("handle,department,account_id\nDCLahore,Lahore,abc\n", "line 2: account_id 'abc'"),
+    ("handle,department,account_type\nDCLahore,Lahore,Bot\n",
+     "line 2: account_type 'bot' for handle 'DCLahore': expected institution or official"),
+    ("handle,department,timezone\nDCLahore,Lahore,Asia/Lahore\n",
+     "line 2: timezone 'Asia/Lahore' for handle 'DCLahore' is not an IANA time zone"),
+    ("handle,department,timezone\nDCLahore,Lahore,../etc/passwd\n",
+     "line 2: timezone '../etc/passwd' for handle 'DCLahore' is not an IANA time zone"),
     ("", "the file is empty"),
 ])
 def test_bad_csv_is_rejected_with_file_and_line(tmp_path, text, message):
@@ -52,6 +58,27 @@ def test_yaml_registry_and_its_line_numbers(tmp_path):
     path = _write(tmp_path, "- handle: DCLahore\n  department: Lahore\n  ministry: Interior\n",
                   "registry.yml")
     assert load_registry(path)[0].ministry == "Interior"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("- handle: DCLahore\n  department:\n    - Lahore\n    - Punjab\n",
+     "line 3: department must be one value, not a list or a mapping"),
+    ("- handle: DCLahore\n  department: Lahore\n   ministry: : Interior\n",
+     "line 3, column 12: not valid YAML (mapping values are not allowed here)"),
+])
+def test_bad_yaml_is_rejected_with_file_and_line(tmp_path, text, message):
+    path = _write(tmp_path, text, "registry.yaml")
+    with pytest.raises(RegistryError) as error:
+        load_registry(path)
+    assert str(error.value) == f"{path}, {message}"
+
+
+def test_account_types_and_time_zones_are_read_as_documented(tmp_path):
+    path = _write(tmp_path, "handle,department,account_type,timezone\n"
+                            "DCLahore,Lahore,Official,Asia/Karachi\nMoWR,Water,,UTC\n")
+    accounts = load_registry(path)
+    assert [(account.account_type, account.timezone) for account in accounts] == [
+        ("official", "Asia/Karachi"), (None, "UTC")]
 
 
 def test_unreadable_and_not_utf8(tmp_path):
