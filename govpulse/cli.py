@@ -136,6 +136,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     except RegistryError as exc:
         _say(f"govpulse run: {exc}")
         return 2
+    from govpulse.publish import NotReplaceable, check_replaceable
+
+    try:
+        check_replaceable(Path(os.environ[WAREHOUSE_ENV]))
+    except NotReplaceable as exc:
+        _say(f"govpulse run: {exc}")
+        return 2
     if args.source == "files":
         from extractors.files_source import InputFolderError, check_input_folder
 

@@ -33,10 +33,38 @@ from govpulse.publish_tables import (
     published_beside_build,
     tables_in,
 )
-from govpulse.settings import STORAGE_VERSION
+from govpulse.settings import STORAGE_VERSION, WAREHOUSE_ENV
 
 PUBLISH_RAW_ENV = "GOVPULSE_PUBLISH_RAW"
 PUBLISHED_SCHEMAS = ("marts",)
+# a DuckDB file's main header: an 8-byte checksum, then these bytes
+DUCKDB_MAGIC_BYTES = b"DUCK"
+
+
+class NotReplaceable(ValueError):
+    """The warehouse path holds something that publishing would destroy."""
+
+
+def check_replaceable(warehouse: Path) -> None:
+    """Refuse a warehouse path that publishing could not or should not replace: a folder, or a
+    file with content that is not a DuckDB database (a mistyped path onto a document, say).
+    A DuckDB file there is taken to be the warehouse published before; an empty file holds
+    nothing to lose."""
+    where = f"choose another --warehouse (or {WAREHOUSE_ENV})"
+    if warehouse.is_dir():
+        raise NotReplaceable(f"{warehouse} is a folder; the warehouse is the .duckdb file to "
+                             f"publish: {where}")
+    try:
+        with warehouse.open("rb") as handle:
+            header = handle.read(12)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise NotReplaceable(f"{warehouse} cannot be read to check that it is a DuckDB database "
+                             f"({exc.strerror}): {where}") from exc
+    if header and header[8:12] != DUCKDB_MAGIC_BYTES:
+        raise NotReplaceable(f"{warehouse} exists and is not a DuckDB database; publishing "
+                             f"would replace it: {where}, or move the file away")
 
 
 def _copy_schemas(build_database: Path, target: Path, schemas: tuple[str, ...]) -> list[str]:
@@ -77,6 +105,7 @@ def publish(build_database: Path, warehouse: Path, *,
     (govpulse/incremental_publish.py), else into a new file."""
     if not build_database.exists():
         raise FileNotFoundError(f"nothing to publish: {build_database} does not exist")
+    check_replaceable(warehouse)
     # Fold the write-ahead log into the file so the build is complete on disk.
     with duckdb.connect(str(build_database)) as con:
         con.execute("checkpoint")

@@ -43,13 +43,14 @@ def query(sql: str, params: tuple = ()) -> pd.DataFrame:
     return _query(sql, tuple(params), version)
 
 
-def is_ready() -> bool:
+def unreadable_reason() -> str | None:
+    """Why the published warehouse, a file that exists, cannot be read by the dashboard (the
+    first line of DuckDB's error: not a DuckDB file, no marts...); None when it can be."""
     version = warehouse_version(warehouse_path())
     if version is None:
-        return False
+        raise FileNotFoundError(str(warehouse_path()))
     try:
         _query("select 1 from marts.department_scorecard limit 1", (), version)
-    except duckdb.Error:
-        return False
-    return True
-
+    except duckdb.Error as exc:
+        return str(exc).strip().splitlines()[0]
+    return None

@@ -48,6 +48,21 @@ def test_every_page_has_a_friendly_empty_state(monkeypatch, tmp_path, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
+def test_every_page_names_a_file_that_is_not_a_warehouse(monkeypatch, tmp_path, page):
+    not_duckdb = tmp_path / "notes.duckdb"
+    not_duckdb.write_text("not a database", encoding="utf-8")
+    app = _page(monkeypatch, not_duckdb, page)
+    assert not app.exception and not app.info
+    message = app.error[0].value
+    assert f"`{not_duckdb}` cannot be read as a govpulse warehouse: " in message
+    assert "not a valid DuckDB database file" in message and "govpulse run --warehouse" in message
+    no_marts = tmp_path / "other.duckdb"
+    duckdb.connect(str(no_marts)).close()
+    message = _page(monkeypatch, no_marts, page).error[0].value
+    assert "marts.department_scorecard\" does not exist" in message
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_every_page_renders_with_the_data_header(monkeypatch, demo_warehouse, page):
     app = _page(monkeypatch, demo_warehouse, page)
     assert not app.exception

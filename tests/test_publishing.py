@@ -17,9 +17,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from govpulse.publish import publish
+from govpulse.publish import NotReplaceable, publish
 from orchestration.project import dbt_project
-from tests.conftest import AS_OF_TEXT, build_warehouse, copied_warehouse, marts_snapshot
+from tests.conftest import (
+    AS_OF_TEXT,
+    build_warehouse,
+    copied_warehouse,
+    marts_snapshot,
+    stopped_run_message,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -95,6 +101,30 @@ READER = textwrap.dedent("""
     print(json.dumps({"reads": reads, "errors": errors, "inconsistent": inconsistent,
                       "as_ofs": sorted(as_ofs)}))
 """)
+
+
+def test_publishing_never_replaces_what_is_not_a_warehouse(tmp_path, capsys):
+    """A mistyped --warehouse onto a document is refused before anything runs, and again by
+    the publish itself (a scheduled run has no command line); an empty file or a DuckDB file
+    there (the warehouse published before) is replaced as usual."""
+    document = tmp_path / "govpulse.duckdb"
+    document.write_text("minutes of the meeting", encoding="utf-8")
+    assert stopped_run_message(tmp_path, capsys) == (
+        f"govpulse run: {document} exists and is not a DuckDB database; publishing would "
+        "replace it: choose another --warehouse (or GOVPULSE_WAREHOUSE), or move the file away")
+    build = tmp_path / "build.duckdb"
+    with duckdb.connect(str(build)) as con:
+        con.execute("create schema marts; create table marts.scores as select 1 as score")
+    with pytest.raises(NotReplaceable, match="is not a DuckDB database"):
+        publish(build, document)
+    with pytest.raises(NotReplaceable, match="is a folder"):
+        publish(build, tmp_path / "in")
+    assert document.read_text(encoding="utf-8") == "minutes of the meeting"
+    for existing in ("", None):  # an empty file; the DuckDB file the first publish wrote
+        if existing is not None:
+            document.write_text(existing, encoding="utf-8")
+        with duckdb.connect(str(publish(build, document).path), read_only=True) as con:
+            assert con.execute("select score from marts.scores").fetchone() == (1,)
 
 
 def test_readers_never_fail_nor_see_a_half_built_warehouse(demo_corpus, demo_warehouse,

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from govpulse.settings import WAREHOUSE_ENV
 from reports import queries
-from reports.warehouse import is_ready, warehouse_path
+from reports.warehouse import unreadable_reason, warehouse_path, warehouse_version
 
 TRAILING_PERIODS = {"last_7d": "Last 7 days", "last_28d": "Last 28 days",
                     "last_90d": "Last 90 days"}
@@ -25,14 +26,20 @@ class Filters:
 
 def header() -> bool:
     """Show the data's as_of and build time; return False (with help) when there is no data."""
-    if not is_ready():
+    path = warehouse_path()
+    if warehouse_version(path) is None:
         st.title("govpulse")
-        st.info(
-            f"No warehouse at `{warehouse_path()}` yet. Build the demo one with\n\n"
-            "```\nmake demo-build\n```\n\nor your own with\n\n"
-            "```\ngovpulse run --registry registry.csv --source files --input DIR "
-            f"--warehouse {warehouse_path()}\n```"
-        )
+        st.info(f"No warehouse at `{path}` yet. Build the demo one with\n\n"
+                "```\nmake demo-build\n```\n\nor your own with\n\n"
+                "```\ngovpulse run --registry registry.csv --source files --input DIR "
+                f"--warehouse {path}\n```")
+        return False
+    reason = unreadable_reason()
+    if reason is not None:
+        st.title("govpulse")
+        st.error(f"`{path}` cannot be read as a govpulse warehouse: {reason}\n\n"
+                 f"Point the dashboard (`--warehouse`, or `{WAREHOUSE_ENV}`) at the file that "
+                 "`govpulse run --warehouse` published.")
         return False
     info = queries.build_info()
     as_of = info.loc[info.setting_name == "as_of", "setting_value"].iloc[0]
