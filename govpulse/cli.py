@@ -42,12 +42,32 @@ def _parse_var(text: str) -> tuple[str, object]:
         return name.strip(), value
 
 
+def _copies(text: str) -> int:
+    """--scale: a whole number of copies of the accounts, 1 or more."""
+    try:
+        copies = int(text)
+    except ValueError:
+        copies = 0
+    if copies < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return copies
+
+
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from extractors.demo_corpus import generate_corpus
 
     as_of = parse_as_of(args.as_of)
-    summary = generate_corpus(Path(args.out), as_of=as_of, seed=args.seed, scale=args.scale,
-                              progress=_say)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        _say(f"govpulse demo-data: {out} is a file, not a folder: choose another --out")
+        return 2
+    try:
+        summary = generate_corpus(out, as_of=as_of, seed=args.seed, scale=args.scale,
+                                  progress=_say)
+    except OSError as exc:
+        _say(f"govpulse demo-data: cannot write the corpus: {exc.strerror} "
+             f"({exc.filename or out})")
+        return 2
     print(f"demo corpus for {format_as_of(summary.as_of)} in {summary.out_dir}")
     print(f"  {counted(summary.departments, 'department')}, "
           f"{counted(summary.accounts, 'account')}")
@@ -214,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo-data", help="write the deterministic demo corpus")
     demo.add_argument("--out", required=True, help="folder to write the corpus to")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    demo.add_argument("--scale", type=int, default=1,
+    demo.add_argument("--scale", type=_copies, default=1,
                       help="multiply the volume by this many copies of the accounts (default 1)")
     demo.add_argument("--as-of", default=None,
                       help="end of the 90 days (ISO-8601; default: now)")

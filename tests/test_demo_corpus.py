@@ -9,9 +9,11 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from extractors.demo_accounts import demo_accounts
 from extractors.demo_corpus import generate_corpus
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, AS_OF_TEXT, run_cli
 
 
 def _digest(folder: Path) -> str:
@@ -126,3 +128,23 @@ def test_scale_multiplies_accounts(tmp_path):
     assert summary.accounts == 2 * len(demo_accounts())
     assert len(set(handles)) == len(handles)
     assert all(re.match(r"^[a-z0-9_]{1,15}$", handle) for handle in handles)
+
+
+def test_the_demo_data_command_writes_the_corpus_or_says_what_is_wrong(tmp_path, capsys):
+    assert run_cli("demo-data", "--out", str(tmp_path / "corpus"), "--as-of", AS_OF_TEXT) == 0
+    out = capsys.readouterr().out
+    assert f"demo corpus for {AS_OF_TEXT} in {tmp_path / 'corpus'}" in out
+    assert f"registry: {tmp_path / 'corpus' / 'registry.csv'}" in out
+    for scale in ("0", "-2", "two"):
+        with pytest.raises(SystemExit) as stop:
+            run_cli("demo-data", "--out", str(tmp_path / "other"), "--scale", scale)
+        assert stop.value.code == 2
+        assert (f"argument --scale: expected a whole number of 1 or more, got {scale!r}"
+                in capsys.readouterr().err)
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("kept", encoding="utf-8")
+    assert run_cli("demo-data", "--out", str(a_file)) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"govpulse demo-data: {a_file} is a file, not a folder: choose another --out")
+    assert a_file.read_text(encoding="utf-8") == "kept"
+    assert not (tmp_path / "other").exists()
