@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
+import pandas as pd
 
 
 def duration(minutes: float | None) -> str:
-    """``95.0`` -> ``'1 h 35 min'``; empty for a missing value."""
-    if minutes is None or (isinstance(minutes, float) and math.isnan(minutes)):
+    """``95.0`` -> ``'1 h 35 min'``; empty for a missing value (None, NaN or pandas' NA)."""
+    if pd.isna(minutes):
         return ""
     if minutes < 1:
         return f"{minutes * 60:.0f} s"
@@ -20,8 +20,10 @@ def duration(minutes: float | None) -> str:
 
 
 def rank_arrow(change: float | None) -> str:
-    """Rank change as an arrow: positive means the department moved up."""
-    if change is None or (isinstance(change, float) and math.isnan(change)):
+    """Rank change as an arrow: positive means the department moved up; a dash when there is
+    none (None, NaN, or pandas' NA: DuckDB hands a nullable integer column to pandas 3 as
+    ``Int64``)."""
+    if pd.isna(change):
         return "–"
     change = int(change)
     if change > 0:

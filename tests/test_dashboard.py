@@ -70,6 +70,25 @@ def test_every_page_renders_with_the_data_header(monkeypatch, demo_warehouse, pa
     assert "pipeline last ran" in app.caption[0].value
 
 
+@pytest.mark.parametrize("page", ["league_table", "department", "account", "training"])
+def test_every_period_renders(monkeypatch, demo_warehouse, page):
+    """Every period the sidebar offers, months included: the oldest month and last_90d have
+    departments without a rank change (NULL, which pandas 3 holds as NA, not NaN)."""
+    app = _page(monkeypatch, demo_warehouse, page)
+    periods = [row[0] for row in _sql(demo_warehouse, "select distinct period from "
+                                                      "marts.department_scorecard order by 1")]
+    assert len(app.selectbox(key="period").options) == len(periods) == 7
+    movements = {}
+    for period in periods:
+        app.selectbox(key="period").set_value(period).run()
+        assert not app.exception, (period, app.exception)
+        if page == "league_table":
+            movements[period] = set(app.dataframe[0].value.movement)
+    if page == "league_table":
+        assert movements[periods[0]] == {"–"}  # the oldest month has none before it
+        assert "–" in movements["last_90d"] and "–" not in movements["last_28d"]
+
+
 def test_the_app_navigates_to_the_league_table(monkeypatch, demo_warehouse):
     monkeypatch.setenv(WAREHOUSE_ENV, str(demo_warehouse))
     app = AppTest.from_file(APP, default_timeout=60).run()
