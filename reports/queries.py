@@ -122,7 +122,8 @@ def response_time_histogram(period: str, department: str | None = None,
 def account_list(department: str | None, level: str | None,
                  account_type: str | None) -> pd.DataFrame:
     return query(
-        "select account_id, handle, department, display_name from marts.dim_accounts "
+        "select account_id, handle, department, display_name, has_profile, registry_line "
+        "from marts.dim_accounts "
         "where true" + ACCOUNT_FILTER + " order by handle",
         _account_filter_params(department, level, account_type),
     )

@@ -15,6 +15,7 @@ from reports import queries
 from reports.charts import stacked_bars
 from reports.formatting import duration
 from reports.reply_outcomes import reply_outcomes
+from tests.conftest import build_warehouse
 
 APP = str(Path(__file__).resolve().parent.parent / "reports" / "app.py")
 PAGES = ["league_table", "department", "account", "training", "methodology"]
@@ -250,3 +251,52 @@ def test_hostile_url_parameters_are_harmless(monkeypatch, demo_warehouse, value)
                     level=value, account_type=value, account=value)
         assert not app.exception, page
     assert _sql(demo_warehouse, "select count(*) from marts.account_scorecard")[0][0] > 0
+
+
+@pytest.fixture(scope="module")
+def quiet_warehouse(tmp_path_factory) -> Path:
+    """A warehouse of one registry account that nothing was collected for: no profile, no
+    post, no reply (its registry line is 3)."""
+    root = tmp_path_factory.mktemp("quiet")
+    registry = root / "registry.csv"
+    registry.write_text("handle,department\n\n@nobody_here,Quiet Office\n", encoding="utf-8")
+    (root / "in").mkdir()
+    assert build_warehouse(root / "in", registry, root / "govpulse.duckdb") == 0
+    return root / "govpulse.duckdb"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_a_warehouse_without_data(monkeypatch, quiet_warehouse, page):
+    app = _page(monkeypatch, quiet_warehouse, page)
+    assert not app.exception and "Figures as of" in app.caption[0].value
+
+
+def test_what_a_drill_down_or_a_department_lacks_is_said_not_charted(
+        monkeypatch, quiet_warehouse, demo_warehouse):
+    app = _page(monkeypatch, quiet_warehouse, "account", account="@nobody_here")
+    assert app.title[0].value == "@nobody_here"
+    assert [info.value for info in app.info] == [
+        "No profile of @nobody_here was fetched: the handle matched no X user in the data "
+        "collected. Check it on line 3 of the registry, or collect the account's timeline.",
+        "Posts by kind, per week: no post by this account in the warehouse.",
+        "What became of citizens' replies: no citizen replied to this account in this period.",
+    ]
+    assert not app.get("vega_lite_chart")
+    app = _page(monkeypatch, quiet_warehouse, "department", department="Quiet Office")
+    assert app.dataframe[0].value.handle.tolist() == ["nobody_here"]
+    assert [info.value for info in app.info] == [
+        "No citizen replied to this department's accounts in any month of the warehouse: "
+        "there is no response rate, response time or outcome to chart."]
+    assert not app.get("vega_lite_chart")
+    # where there is data, it is charted
+    app = _page(monkeypatch, demo_warehouse, "account", account="@DCQuetta")
+    assert not app.info and len(app.get("vega_lite_chart")) == 2
+    app = _page(monkeypatch, demo_warehouse, "department", department="Ministry of Health Services")
+    assert not app.info and len(app.get("vega_lite_chart")) == 4
+    # a department with replies but none answered in the period: its histogram is said
+    monkeypatch.setattr(queries, "response_time_histogram",
+                        lambda *args, **kwargs: pd.DataFrame(columns=["bucket", "replies"]))
+    app = _page(monkeypatch, demo_warehouse, "department", department="Ministry of Health Services")
+    assert [info.value for info in app.info] == [
+        "Response times, last 28 days: no reply was answered in this period."]
+    assert len(app.get("vega_lite_chart")) == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from govpulse.wording import counted
@@ -11,7 +12,7 @@ from reports.reply_outcomes import reply_outcomes
 from reports.views.common import download, filters, header, period_label, table_height
 
 
-def _account_choice(options) -> str | None:
+def _account_choice(options: pd.DataFrame) -> str | None:
     if options.empty:
         return None
     ids = options.account_id.tolist()
@@ -31,34 +32,47 @@ def render() -> None:
     if not header():
         return
     chosen = filters()
-    account_id = _account_choice(queries.account_list(chosen.department, chosen.level,
-                                                      chosen.account_type))
+    options = queries.account_list(chosen.department, chosen.level, chosen.account_type)
+    account_id = _account_choice(options)
     if account_id is None:
         st.warning("No account matches these filters.")
         return
+    account = options.set_index("account_id").loc[account_id]
     scorecard = queries.account_row(account_id, chosen.period)
     row = scorecard.iloc[0]
     st.title(f"@{row.handle}")
     st.caption(f"{row.display_name} · {row.department} · {period_label(chosen.period)}")
     metrics = st.columns(5)
-    metrics[0].metric("Composite score", "–" if row.composite_score != row.composite_score
+    metrics[0].metric("Composite score", "–" if pd.isna(row.composite_score)
                       else f"{row.composite_score:.1f}")
-    metrics[1].metric("Response rate", "–" if row.response_rate != row.response_rate
+    metrics[1].metric("Response rate", "–" if pd.isna(row.response_rate)
                       else f"{row.response_rate:.0%}")
     metrics[2].metric("Median response", duration(row.median_response_minutes) or "–")
     metrics[3].metric("Original posts", f"{int(row.posts_original):,}")
     metrics[4].metric("Inbound replies", f"{int(row.inbound_replies):,}")
     if row.is_broadcaster:
         st.warning("Broadcaster: posts a lot and almost never answers citizens.")
+    if not account.has_profile:
+        st.info(f"No profile of @{row.handle} was fetched: the handle matched no X user in the "
+                f"data collected. Check it on line {account.registry_line} of the registry, or "
+                "collect the account's timeline.")
 
     left, right = st.columns(2)
     posts = queries.posts_by_week(account_id)
-    left.altair_chart(charts.stacked_bars(posts, "week", "Week", "posts", "Posts", "post_kind",
-                                          "Kind", "Posts by kind, per week", time_axis=True),
-                      width="stretch")
+    if posts.empty:
+        left.info("Posts by kind, per week: no post by this account in the warehouse.")
+    else:
+        left.altair_chart(charts.stacked_bars(posts, "week", "Week", "posts", "Posts",
+                                              "post_kind", "Kind", "Posts by kind, per week",
+                                              time_axis=True),
+                          width="stretch")
     status = reply_outcomes(scorecard, [])
-    right.altair_chart(charts.status_bars(status, "What became of citizens' replies"),
-                       width="stretch")
+    if not row.inbound_replies:
+        right.info("What became of citizens' replies: no citizen replied to this account in "
+                   "this period.")
+    else:
+        right.altair_chart(charts.status_bars(status, "What became of citizens' replies"),
+                           width="stretch")
 
     st.subheader("Oldest unanswered citizen replies")
     unanswered = queries.oldest_unanswered(account_id, chosen.period)

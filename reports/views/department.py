@@ -45,6 +45,10 @@ def render() -> None:
     download(table, f"accounts_{department}_{chosen.period}", "department_accounts_csv")
 
     trend = queries.department_trend(department)
+    if not trend.inbound_replies.sum():
+        st.info("No citizen replied to this department's accounts in any month of the "
+                "warehouse: there is no response rate, response time or outcome to chart.")
+        return
     left, right = st.columns(2)
     left.altair_chart(charts.monthly_lines(trend, "response_rate", "Response rate by month",
                                            "Response rate", percent=True),
@@ -53,10 +57,12 @@ def render() -> None:
                                             "Median response time by month", "Minutes"),
                        width="stretch")
     histogram = queries.response_time_histogram(chosen.period, department=department)
+    times_title = f"Response times, {period_label(chosen.period).lower()}"
     left, right = st.columns(2)
-    left.altair_chart(charts.histogram(
-        histogram, f"Response times, {period_label(chosen.period).lower()}"),
-        width="stretch")
+    if histogram.empty:
+        left.info(f"{times_title}: no reply was answered in this period.")
+    else:
+        left.altair_chart(charts.histogram(histogram, times_title), width="stretch")
     right.altair_chart(charts.status_by_month(
         reply_outcomes(trend, ["month"]), "What became of citizens' replies, by month"),
         width="stretch")
