@@ -207,8 +207,8 @@ class XApi:
             else:
                 return self._page(endpoint, response)
             if attempt > self.settings.max_retries:
-                raise XApiError(f"{problem}, {attempt} attempts: giving up for this run; "
-                                "what was fetched is landed") from None
+                raise XApiError(f"{problem}, {attempt} attempts; what was fetched is "
+                                "landed") from None
             self.sleep(self.settings.backoff_seconds * 2 ** (attempt - 1))
 
     def _page(self, endpoint: str, response: requests.Response) -> Page:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from datetime import UTC, datetime
@@ -21,9 +23,10 @@ from extractors.landing import ensure_raw_schema
 from extractors.x_client import XApi, XApiSettings
 from govpulse.settings import Settings, SettingsError
 from orchestration.definitions import load
+from orchestration.defs import raw_assets
 from orchestration.defs.automation import daily_refresh_schedule, registry_changed
 from orchestration.defs.checks import accounts_have_recent_data, registry_accounts_resolved
-from orchestration.defs.raw_assets import raw_registry, raw_tweets_and_users
+from orchestration.defs.raw_assets import raw_registry, raw_tweets_and_users, retry_notice
 from orchestration.defs.resources import PipelineSettings, XApiResource
 from tests.conftest import free_port, stopped_run_message
 from tests.test_x_source import TOKEN, _corpus
@@ -211,6 +214,62 @@ def test_materialize_extraction_with_the_fixture_client(tmp_path):
     assert "ghost" in checks["registry_accounts_resolved"].metadata["accounts"].value
     with duckdb.connect(str(database), read_only=True) as con:
         assert con.execute("select count(*) from raw.tweets").fetchone()[0] == 127
+
+
+def _interrupted_statement() -> None:
+    """A DuckDB statement interrupted by a SIGINT, as a Ctrl-C in the middle of the landing:
+    DuckDB drops the exception Dagster's handler raises and raises its own."""
+    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+    duckdb.connect().execute("select count(*) from range(10_000_000_000)")
+
+
+def _keyboard_interrupt() -> None:
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("interrupt", [_interrupted_statement, _keyboard_interrupt])
+def test_an_interrupted_extraction_stops_the_run_instead_of_being_retried(tmp_path,
+                                                                          monkeypatch, interrupt):
+    """Dagster retries an interrupted step that has a retry policy, after a minute and without
+    a word at the console's level: a Ctrl-C or a termination during the landing was swallowed
+    and the run went on."""
+    registry = tmp_path / "registry.csv"
+    registry.write_text("handle,department\nHealthDesk,Health\n", encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    calls = []
+
+    def interrupted_landing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 1:  # (a retry, had there been one: end the run at once)
+            raise dg.Failure("retried", allow_retries=False)
+        interrupt()
+
+    monkeypatch.setattr(raw_assets.files_source, "load_files", interrupted_landing)
+    result = dg.materialize(
+        [raw_registry, raw_tweets_and_users],
+        resources={
+            "warehouse": DuckDBResource(database=str(tmp_path / "build.duckdb")),
+            "pipeline": PipelineSettings(warehouse=str(tmp_path / "govpulse.duckdb"),
+                                         registry=str(registry), input_dir=str(tmp_path / "in")),
+            "x_api": XApiResource(),
+        },
+        raise_on_error=False,
+    )
+    assert not result.success and len(calls) == 1
+    assert not [event for event in result.all_events if event.is_step_up_for_retry]
+    [failure] = [event for event in result.all_events if event.is_step_failure]
+    assert failure.step_failure_data.error.message.endswith(
+        "interrupted: what was landed stays, and the next run lands the rest\n")
+
+
+def test_transient_api_trouble_says_when_the_extraction_is_tried_again():
+    problem = "connection to the X API failed on users/by (ConnectionError), 5 attempts"
+    assert [retry_notice(problem, retry) for retry in range(4)] == [
+        f"{problem}; the extraction is tried again in 60 s (3 retries left)",
+        f"{problem}; the extraction is tried again in 180 s (2 retries left)",
+        f"{problem}; the extraction is tried again in 420 s (1 retry left)",
+        f"{problem}; no retry left: the run stops here",
+    ]
 
 
 @pytest.mark.e2e

@@ -12,10 +12,11 @@ from extractors import files_source
 from extractors.landing import RawLanding, ensure_pseudonym_key, land_registry
 from extractors.raw_export import export_fetches, export_registry
 from extractors.registry import RegistryError, load_registry
-from extractors.x_client import XAuthError
+from extractors.x_client import XApiError, XAuthError
 from extractors.x_source import XSource
 from govpulse.settings import parse_as_of
 from orchestration.defs.extraction_log import export_summary, files_summary, x_summary
+from orchestration.defs.interrupts import interrupts_stop_the_run
 from orchestration.defs.resources import PipelineSettings, XApiResource
 
 DUCKDB_POOL = "duckdb_writes"
@@ -24,6 +25,17 @@ DUCKDB_POOL = "duckdb_writes"
 EXTRACTION_RETRIES = dg.RetryPolicy(max_retries=3, delay=60, backoff=dg.Backoff.EXPONENTIAL)
 RAW_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=48),
                                                warn_window=timedelta(hours=26))
+
+
+def retry_notice(problem: str, retry_number: int) -> str:
+    """What follows transient API trouble, for the run's log: Dagster's next try and when (its
+    waits add up to minutes, silent otherwise), or the end of the run."""
+    left = EXTRACTION_RETRIES.max_retries - retry_number
+    if left <= 0:
+        return f"{problem}; no retry left: the run stops here"
+    delay = EXTRACTION_RETRIES.calculate_delay(retry_number + 1)
+    return (f"{problem}; the extraction is tried again in {delay:.0f} s "
+            f"({left} {'retry' if left == 1 else 'retries'} left)")
 
 
 class ExtractionConfig(dg.Config):
@@ -87,12 +99,13 @@ def raw_tweets_and_users(
     pipeline: PipelineSettings, x_api: XApiResource,
 ):
     started = time.monotonic()
-    if pipeline.source == "x":
-        tweets_meta, users_meta = _extract_x(context, config, warehouse, pipeline, x_api)
-    else:
-        tweets_meta, users_meta = _extract_files(context, warehouse, pipeline)
-    with warehouse.get_connection() as con:
-        exported = export_fetches(con, pipeline.raw_parquet_dir())
+    with interrupts_stop_the_run("what was landed stays, and the next run lands the rest"):
+        if pipeline.source == "x":
+            tweets_meta, users_meta = _extract_x(context, config, warehouse, pipeline, x_api)
+        else:
+            tweets_meta, users_meta = _extract_files(context, warehouse, pipeline)
+        with warehouse.get_connection() as con:
+            exported = export_fetches(con, pipeline.raw_parquet_dir())
     context.log.info(f"{export_summary(exported)} in {pipeline.raw_parquet_dir()}")
     tweets_meta["parquet_days_written"] = len(exported.partitions_written.get("tweets", []))
     tweets_meta["duration_seconds"] = round(time.monotonic() - started, 2)
@@ -139,6 +152,9 @@ def _extract_x(context: dg.AssetExecutionContext, config: ExtractionConfig,
             report = source.run(accounts, backfill=set(config.backfill_accounts))
         except XAuthError as error:
             raise dg.Failure(str(error), allow_retries=False) from None
+        except XApiError as error:
+            context.log.warning(retry_notice(str(error), context.retry_number))
+            raise
     context.log.info(x_summary(report))
     if report.stopped:
         context.log.warning(report.stopped)
