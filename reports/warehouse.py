@@ -43,12 +43,10 @@ def query(sql: str, params: tuple = ()) -> pd.DataFrame:
     return _query(sql, tuple(params), version)
 
 
-def unreadable_reason() -> str | None:
-    """Why the published warehouse, a file that exists, cannot be read by the dashboard (the
-    first line of DuckDB's error: not a DuckDB file, no marts...); None when it can be."""
-    version = warehouse_version(warehouse_path())
-    if version is None:
-        raise FileNotFoundError(str(warehouse_path()))
+def unreadable_reason(version: tuple[str, float, int]) -> str | None:
+    """Why the published warehouse file of ``version`` (``warehouse_version``'s) cannot be read
+    by the dashboard (the first line of DuckDB's error: not a DuckDB file, no marts...); None
+    when it can be."""
     try:
         _query("select 1 from marts.department_scorecard limit 1", (), version)
     except duckdb.Error as exc:

@@ -26,7 +26,8 @@ from orchestration.definitions import load
 from orchestration.defs import raw_assets
 from orchestration.defs.automation import daily_refresh_schedule, registry_changed
 from orchestration.defs.checks import accounts_have_recent_data, registry_accounts_resolved
-from orchestration.defs.raw_assets import raw_registry, raw_tweets_and_users, retry_notice
+from orchestration.defs.extraction_log import retry_notice
+from orchestration.defs.raw_assets import EXTRACTION_RETRIES, raw_registry, raw_tweets_and_users
 from orchestration.defs.resources import PipelineSettings, XApiResource
 from tests.conftest import free_port, stopped_run_message
 from tests.test_x_source import TOKEN, _corpus
@@ -264,7 +265,7 @@ def test_an_interrupted_extraction_stops_the_run_instead_of_being_retried(tmp_pa
 
 def test_transient_api_trouble_says_when_the_extraction_is_tried_again():
     problem = "connection to the X API failed on users/by (ConnectionError), 5 attempts"
-    assert [retry_notice(problem, retry) for retry in range(4)] == [
+    assert [retry_notice(problem, retry, EXTRACTION_RETRIES) for retry in range(4)] == [
         f"{problem}; the extraction is tried again in 60 s (3 retries left)",
         f"{problem}; the extraction is tried again in 180 s (2 retries left)",
         f"{problem}; the extraction is tried again in 420 s (1 retry left)",

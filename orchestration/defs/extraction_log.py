@@ -6,6 +6,8 @@ run's other messages (``govpulse/wording.py``).
 
 from __future__ import annotations
 
+import dagster as dg
+
 from extractors.files_source import FilesReport
 from extractors.raw_export import ExportReport
 from extractors.x_source import XReport
@@ -36,3 +38,14 @@ def export_summary(report: ExportReport) -> str:
     days = sum(len(dates) for dates in report.partitions_written.values())
     return (f"raw Parquet: {counted(days, 'day partition')} rewritten "
             f"({counted(report.rows_written, 'row')})")
+
+
+def retry_notice(problem: str, retry_number: int, policy: dg.RetryPolicy) -> str:
+    """What follows transient API trouble under ``policy``: Dagster's next try and when (its
+    waits add up to minutes, silent otherwise), or the end of the run."""
+    left = policy.max_retries - retry_number
+    if left <= 0:
+        return f"{problem}; no retry left: the run stops here"
+    delay = policy.calculate_delay(retry_number + 1)
+    return (f"{problem}; the extraction is tried again in {delay:.0f} s "
+            f"({counted(left, 'retry', 'retries')} left)")

@@ -15,7 +15,12 @@ from extractors.registry import RegistryError, load_registry
 from extractors.x_client import XApiError, XAuthError
 from extractors.x_source import XSource
 from govpulse.settings import parse_as_of
-from orchestration.defs.extraction_log import export_summary, files_summary, x_summary
+from orchestration.defs.extraction_log import (
+    export_summary,
+    files_summary,
+    retry_notice,
+    x_summary,
+)
 from orchestration.defs.interrupts import interrupts_stop_the_run
 from orchestration.defs.resources import PipelineSettings, XApiResource
 
@@ -25,17 +30,6 @@ DUCKDB_POOL = "duckdb_writes"
 EXTRACTION_RETRIES = dg.RetryPolicy(max_retries=3, delay=60, backoff=dg.Backoff.EXPONENTIAL)
 RAW_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=48),
                                                warn_window=timedelta(hours=26))
-
-
-def retry_notice(problem: str, retry_number: int) -> str:
-    """What follows transient API trouble, for the run's log: Dagster's next try and when (its
-    waits add up to minutes, silent otherwise), or the end of the run."""
-    left = EXTRACTION_RETRIES.max_retries - retry_number
-    if left <= 0:
-        return f"{problem}; no retry left: the run stops here"
-    delay = EXTRACTION_RETRIES.calculate_delay(retry_number + 1)
-    return (f"{problem}; the extraction is tried again in {delay:.0f} s "
-            f"({left} {'retry' if left == 1 else 'retries'} left)")
 
 
 class ExtractionConfig(dg.Config):
@@ -153,7 +147,8 @@ def _extract_x(context: dg.AssetExecutionContext, config: ExtractionConfig,
         except XAuthError as error:
             raise dg.Failure(str(error), allow_retries=False) from None
         except XApiError as error:
-            context.log.warning(retry_notice(str(error), context.retry_number))
+            context.log.warning(retry_notice(str(error), context.retry_number,
+                                             EXTRACTION_RETRIES))
             raise
     context.log.info(x_summary(report))
     if report.stopped:

@@ -27,14 +27,15 @@ class Filters:
 def header() -> bool:
     """Show the data's as_of and build time; return False (with help) when there is no data."""
     path = warehouse_path()
-    if warehouse_version(path) is None:
+    version = warehouse_version(path)
+    if version is None:
         st.title("govpulse")
         st.info(f"No warehouse at `{path}` yet. Build the demo one with\n\n"
                 "```\nmake demo-build\n```\n\nor your own with\n\n"
                 "```\ngovpulse run --registry registry.csv --source files --input DIR "
                 f"--warehouse {path}\n```")
         return False
-    reason = unreadable_reason()
+    reason = unreadable_reason(version)
     if reason is not None:
         st.title("govpulse")
         st.error(f"`{path}` cannot be read as a govpulse warehouse: {reason}\n\n"
