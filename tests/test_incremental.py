@@ -23,7 +23,13 @@ import pytest
 from govpulse.dbt_args import DAILY_THREADS
 from govpulse.incremental_schema import incremental_tables_built, outdated_incremental_tables
 from govpulse.settings import dbt_state_path
-from tests.conftest import build_warehouse, copied_warehouse, marts_snapshot, run_dbt
+from tests.conftest import (
+    DBT_PROJECT,
+    build_warehouse,
+    copied_warehouse,
+    marts_snapshot,
+    run_dbt,
+)
 from tests.test_metrics_handcrafted import AS_OF, _write_corpus, tweet
 
 pytestmark = pytest.mark.e2e
@@ -253,6 +259,36 @@ def test_registry_change_rebuilds_the_incremental_layer(tmp_path, first_build):
     # WaterBoard's reply 303 to HealthDesk was between two accounts; now it is inbound
     assert "303" in inbound
     assert got["int_inbound_replies"] != before["int_inbound_replies"]
+
+
+def test_rows_of_older_rules_are_rebuilt(tmp_path, first_build):
+    """A warehouse built before a rule changed: its incremental rows and the facts' build
+    state carry no or another rules' version (macros/incremental_layer.sql::rules_version),
+    and hold what the older rule computed (here no post is caps). The next run, with no new
+    data, rebuilds those models whole: nothing keeps the older rule's figures."""
+    corpus, registry, first_warehouse = first_build
+    expected = _snapshot(first_warehouse)
+    older = copied_warehouse(first_warehouse, tmp_path / "older")
+    with duckdb.connect(str(older.parent / ".govpulse-build" / older.name)) as con:
+        for table in (*INCREMENTAL_INTERMEDIATES, "landed_watermarks"):
+            con.execute(f"update intermediate.{table} "
+                        "set registry_fingerprint = split_part(registry_fingerprint, '/', 1)")
+        for fact in ("fct_posts", "fct_inbound_replies"):
+            con.execute(f"update intermediate.{fact}_build_state "
+                        "set settings_fingerprint = 'older rules'")
+        con.execute("update intermediate.int_posts_classified set upper_letters = 0")
+        assert con.execute("update marts.fct_posts set is_caps = false where is_caps"
+                           ).fetchone()[0] > 0
+    assert build_warehouse(corpus, registry, older, AS_OF) == 0
+    assert _snapshot(older) == expected
+    version = re.search(r"macro rules_version\(\) -%\}\s*(\d+)",
+                        (DBT_PROJECT / "macros" / "incremental_layer.sql").read_text()).group(1)
+    with duckdb.connect(str(older.parent / ".govpulse-build" / older.name),
+                        read_only=True) as con:
+        kept = {row[0] for table in (*INCREMENTAL_INTERMEDIATES, "landed_watermarks")
+                for row in con.execute(f"select distinct registry_fingerprint "
+                                       f"from intermediate.{table}").fetchall()}
+    assert kept and all(fingerprint.endswith(f"/rules-{version}") for fingerprint in kept)
 
 
 def test_the_intermediate_layer_reads_on_from_where_its_inputs_were(tmp_path, first_build):

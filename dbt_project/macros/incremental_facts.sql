@@ -9,21 +9,21 @@
     (<fact>_build_state: as_of, a fingerprint of the settings, the newest landed_at read).
     When as_of moves back or a setting changes (a var the fact applies, named in its config
     as meta.settings.vars; an account or department of the registry; the pseudonym key, if
-    meta.settings.pseudonym_key), the pre-hook empties the fact and the run rebuilds it
-    whole. On Spark the facts are plain tables and nothing is kept. -#}
+    meta.settings.pseudonym_key; the rules' version), the pre-hook empties the fact and the
+    run rebuilds it whole. On Spark the facts are plain tables and nothing is kept. -#}
 
 {% macro fact_build_state() -%}
     {{ return(intermediate_state_table(this.identifier ~ '_build_state')) }}
 {%- endmacro %}
 
 {#- One hash of everything besides as_of and the intermediate rows the fact's rows depend on:
-    the vars of its meta.settings, each account's department and, if asked, the pseudonym
-    key. -#}
+    the rules' version (macros/incremental_layer.sql), the vars of its meta.settings, each
+    account's department and, if asked, the pseudonym key. -#}
 {% macro settings_fingerprint() -%}
     {%- set meta = config.get('meta') -%}
     {#- (when dbt parses the project, config values are not there yet) -#}
     {%- set declared = meta['settings'] if meta is mapping else {'vars': []} -%}
-    {%- set settings = [] -%}
+    {%- set settings = ['rules=' ~ rules_version()] -%}
     {%- for name in declared['vars'] -%}
         {%- do settings.append(name ~ '=' ~ var(name)) -%}
     {%- endfor -%}

@@ -82,9 +82,14 @@
         and {{ month_start }} = {{ periods }}.period_start_at
 {%- endmacro %}
 
-{#- Text without URLs, @mentions and #hashtags, as the caps rule reads it. -#}
+{#- Text without URLs, @mentions and #hashtags, as the caps rule reads it. A URL ends at white
+    space as Unicode defines it (tab to carriage return, U+0085 and the separators \p{Z}: the
+    no-break and ideographic spaces too), where `\S` in RE2 and Java stops only at ASCII white
+    space and took the words after a no-break or ideographic space with the URL; a mention is
+    an X username (ASCII letters, digits, '_': `\w` in both); a hashtag runs over letters,
+    marks, digits and '_' of any script. -#}
 {% macro caps_text(text) -%}
-    {{ regexp_remove(regexp_remove(regexp_remove(text, 'https?://\\S+'), '@\\w+'), '#[\\p{L}\\p{M}\\p{N}_]+') }}
+    {{ regexp_remove(regexp_remove(regexp_remove(text, 'https?://[^\\t-\\r\\x{85}\\p{Z}]+'), '@\\w+'), '#[\\p{L}\\p{M}\\p{N}_]+') }}
 {%- endmacro %}
 
 {% macro count_pattern(expression, kept_class) -%}
