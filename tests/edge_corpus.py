@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tests.metrics_reference import WINDOW_HOURS
+
 AS_OF = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 EARLY_AS_OF = AS_OF - timedelta(days=2)
 EARLY_FILES_UNTIL = AS_OF - timedelta(days=1)  # the first run's files: tweets created up to here
-WINDOW_HOURS = 48
 
 TEXTS = [
     "Vaccination camp schedule for the week",

@@ -12,7 +12,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -239,7 +239,8 @@ class Reference:
         start, end = month_bounds(previous_month(period))
         return start - timedelta(microseconds=1), end - timedelta(microseconds=1)
 
-    def tallies(self, after: datetime, until: datetime, key) -> dict[str, Tally]:
+    def tallies(self, after: datetime, until: datetime,
+                key: Callable[[Account], str]) -> dict[str, Tally]:
         """One tally per ``key(account)`` over the rows created in (after, until]."""
         tallies: dict[str, Tally] = defaultdict(Tally)
         for account in self.accounts.values():
