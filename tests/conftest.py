@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import socket
@@ -42,6 +43,13 @@ def marts_snapshot(warehouse: Path, names: tuple[str, ...] = COMPARED_MARTS) -> 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return {name: con.execute(f"select {WITHOUT_BUILD_TIME} from marts.{name} order by all"
                                   ).fetchall() for name in names}
+
+
+def same_figure(left: object, right: object) -> bool:
+    """Equal; floats to 1e-9 (two computations may sum or interpolate in another order)."""
+    if isinstance(left, float) and isinstance(right, float):
+        return math.isclose(left, right, rel_tol=1e-9, abs_tol=1e-9)
+    return left == right
 
 
 DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"

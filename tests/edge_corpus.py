@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.metrics_reference import WINDOW_HOURS
+from tests.metrics_reference import WINDOW_HOURS, moment
 
 AS_OF = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 EARLY_AS_OF = AS_OF - timedelta(days=2)
@@ -140,8 +140,8 @@ class _Writer:
                        replied_to=rng.choice(originals)["id"])
         for _ in range(rng.randint(10, 60)):
             self.inbound_and_answers(own, rng.choice(originals))
-        for moment in EDGES:
-            self.inbound_and_answers(own, self.tweet(own, moment, self.text()), moment)
+        for when in EDGES:
+            self.inbound_and_answers(own, self.tweet(own, when, self.text()), when)
         self.replies_on_the_window(own, originals[0])
 
     def replies_on_the_window(self, own: str, post: dict) -> None:
@@ -213,7 +213,7 @@ def _page(tweets: list[dict], users: list[dict], fetched: datetime) -> str:
 
 
 def _created(tweet: dict) -> datetime:
-    return datetime.fromisoformat(tweet["created_at"].replace("Z", "+00:00"))
+    return moment(tweet["created_at"])
 
 
 def _write_pages(path: Path, fetches: list[tuple[list[dict], dict[str, dict], datetime]]
@@ -242,15 +242,14 @@ def write_edge_corpus(folder: Path, seed: int) -> Path:
     # SouthOffice: NorthOffice's every tweet again, with its own ids
     north = [tweet for tweet in writer.tweets if twins[0] in (
         tweet["author_id"], tweet.get("in_reply_to_user_id"))]
+    north_ids = {tweet["id"] for tweet in north}
     for tweet in north:
         copy = json.loads(json.dumps(tweet).replace('"41"', '"51"'))
         copy["id"] = "5" + tweet["id"]
-        if copy["conversation_id"] == tweet["id"]:
-            copy["conversation_id"] = copy["id"]
         for reference in copy.get("referenced_tweets", []):
-            if any(reference["id"] == other["id"] for other in north):
+            if reference["id"] in north_ids:
                 reference["id"] = "5" + reference["id"]
-        if any(copy["conversation_id"] == other["id"] for other in north):
+        if copy["conversation_id"] in north_ids:
             copy["conversation_id"] = "5" + copy["conversation_id"]
         writer.tweets.append(copy)
 

@@ -8,6 +8,7 @@ read differently, both show up as a difference.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -317,7 +318,10 @@ class Reference:
                 sum(WEIGHTS[name] * value for name, value in present.items())
                 / sum(WEIGHTS[name] for name in present)) if present else None
 
+    @functools.cache  # noqa: B019 (a Reference lives as long as its test module)
     def account_rows(self, after: datetime, until: datetime) -> dict[str, dict]:
+        """Each account's figures for (after, until], computed once per window (the
+        department rows count broadcasters from them)."""
         tallies = self.tallies(after, until, key=lambda account: account.account_id)
         rows = {}
         for account_id, account in self.accounts.items():

@@ -5,8 +5,8 @@ on the contract's edges (tests/edge_corpus.py)."""
 
 from __future__ import annotations
 
+import functools
 import json
-import math
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import AS_OF, build_warehouse, copied_warehouse
+from tests.conftest import AS_OF, build_warehouse, copied_warehouse, same_figure
 from tests.edge_corpus import AS_OF as AS_OF_EDGES
 from tests.edge_corpus import EARLY_AS_OF, write_edge_corpus
 from tests.metrics_reference import WINDOW_HOURS, Account, Reference, newest_fetches
@@ -57,8 +57,10 @@ def landed(warehouse: Path) -> duckdb.DuckDBPyConnection:
                           read_only=True)
 
 
+@functools.cache
 def reference_for(warehouse: Path, as_of: datetime) -> Reference:
-    """The contract's figures from what ``warehouse``'s build copy landed."""
+    """The contract's figures from what ``warehouse``'s build copy landed (read once per
+    warehouse and as_of: the tests only read it)."""
     with landed(warehouse) as con:
         tweets = newest_fetches((json.loads(payload), fetched_at) for payload, fetched_at
                                 in con.execute("select payload, fetched_at from raw.tweets"
@@ -107,10 +109,7 @@ def differences(expected: dict, actual: dict, columns: tuple[str, ...]) -> list[
     found = []
     for column in columns:
         want, got = expected[column], actual[column]
-        same = (want is None and got is None) or (
-            want is not None and got is not None
-            and math.isclose(want, got, rel_tol=1e-9, abs_tol=1e-9))
-        if not same:
+        if not same_figure(want, got):
             found.append(f"{column}: expected {want!r}, the mart has {got!r}")
     return found
 
@@ -166,9 +165,7 @@ def test_every_inbound_reply_and_its_first_response(built: tuple[Path, Reference
             "response_minutes": inbound.response_minutes}
         for column, want in expected.items():
             got = row[column]
-            same = got == want if not isinstance(want, float) else (
-                got is not None and math.isclose(want, got))
-            if not same:
+            if not same_figure(want, got):
                 wrong.append(f"{inbound.tweet.tweet_id} {column}: expected {want!r}, "
                              f"the mart has {got!r}")
     assert not wrong, f"{len(wrong)} values differ, the first: {wrong[:10]}"

@@ -8,7 +8,6 @@ same corpus, figure by figure.
 
 from __future__ import annotations
 
-import math
 import shutil
 from pathlib import Path
 
@@ -16,16 +15,15 @@ import duckdb
 import pytest
 
 from govpulse.settings import raw_parquet_dir, spark_dir
-from tests.conftest import AS_OF_TEXT, COMPARED_MARTS, build_warehouse, marts_snapshot
+from tests.conftest import (
+    AS_OF_TEXT,
+    COMPARED_MARTS,
+    build_warehouse,
+    marts_snapshot,
+    same_figure,
+)
 
 pytestmark = pytest.mark.e2e
-
-
-def _same(left: object, right: object) -> bool:
-    """Equal; floats to 1e-9 (the engines may sum or interpolate in another order)."""
-    if isinstance(left, float) and isinstance(right, float):
-        return math.isclose(left, right, rel_tol=1e-9, abs_tol=1e-9)
-    return left == right
 
 
 def _differences(spark: dict[str, list], reference: dict[str, list]) -> list[str]:
@@ -36,7 +34,7 @@ def _differences(spark: dict[str, list], reference: dict[str, list]) -> list[str
             continue
         for spark_row, duckdb_row in zip(spark[mart], rows, strict=True):
             if len(spark_row) != len(duckdb_row) or not all(
-                    _same(a, b) for a, b in zip(spark_row, duckdb_row, strict=True)):
+                    same_figure(a, b) for a, b in zip(spark_row, duckdb_row, strict=True)):
                 found.append(f"{mart}: {spark_row} != {duckdb_row}")
     return found
 
