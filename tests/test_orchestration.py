@@ -27,7 +27,7 @@ from orchestration.defs import raw_assets
 from orchestration.defs.automation import daily_refresh_schedule, registry_changed
 from orchestration.defs.checks import accounts_have_recent_data, registry_accounts_resolved
 from orchestration.defs.extraction_log import retry_notice
-from orchestration.defs.raw_assets import EXTRACTION_RETRIES, raw_registry, raw_tweets_and_users
+from orchestration.defs.raw_assets import EXTRACTION_BACKOFF, raw_registry, raw_tweets_and_users
 from orchestration.defs.resources import PipelineSettings, XApiResource
 from tests.conftest import free_port, stopped_run_message
 from tests.test_x_source import TOKEN, _corpus
@@ -228,15 +228,41 @@ def _keyboard_interrupt() -> None:
     raise KeyboardInterrupt
 
 
+def _materialize_files_extraction(tmp_path: Path) -> tuple[dg.ExecuteInProcessResult, list[str]]:
+    """The registry and the files extraction, materialized (load_files patched by the test);
+    and the run's log messages."""
+    registry = tmp_path / "registry.csv"
+    registry.write_text("handle,department\nHealthDesk,Health\n", encoding="utf-8")
+    (tmp_path / "in").mkdir()
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize(
+        [raw_registry, raw_tweets_and_users],
+        resources={
+            "warehouse": DuckDBResource(database=str(tmp_path / "build.duckdb")),
+            "pipeline": PipelineSettings(warehouse=str(tmp_path / "govpulse.duckdb"),
+                                         registry=str(registry), input_dir=str(tmp_path / "in")),
+            "x_api": XApiResource(),
+        },
+        instance=instance,
+        raise_on_error=False,
+    )
+    return result, [entry.user_message for entry in instance.all_logs(result.run_id)]
+
+
+def _interrupted_failure(result: dg.ExecuteInProcessResult) -> None:
+    """The run failed, on an interrupt (its one step failure)."""
+    assert not result.success
+    [failure] = [event for event in result.all_events if event.is_step_failure]
+    assert failure.step_failure_data.error.message.endswith(
+        "interrupted: what was landed stays, and the next run lands the rest\n")
+
+
 @pytest.mark.parametrize("interrupt", [_interrupted_statement, _keyboard_interrupt])
 def test_an_interrupted_extraction_stops_the_run_instead_of_being_retried(tmp_path,
                                                                           monkeypatch, interrupt):
     """Dagster retries an interrupted step that has a retry policy, after a minute and without
     a word at the console's level: a Ctrl-C or a termination during the landing was swallowed
     and the run went on."""
-    registry = tmp_path / "registry.csv"
-    registry.write_text("handle,department\nHealthDesk,Health\n", encoding="utf-8")
-    (tmp_path / "in").mkdir()
     calls = []
 
     def interrupted_landing(*args, **kwargs):
@@ -246,26 +272,67 @@ def test_an_interrupted_extraction_stops_the_run_instead_of_being_retried(tmp_pa
         interrupt()
 
     monkeypatch.setattr(raw_assets.files_source, "load_files", interrupted_landing)
-    result = dg.materialize(
-        [raw_registry, raw_tweets_and_users],
-        resources={
-            "warehouse": DuckDBResource(database=str(tmp_path / "build.duckdb")),
-            "pipeline": PipelineSettings(warehouse=str(tmp_path / "govpulse.duckdb"),
-                                         registry=str(registry), input_dir=str(tmp_path / "in")),
-            "x_api": XApiResource(),
-        },
-        raise_on_error=False,
-    )
-    assert not result.success and len(calls) == 1
+    result, _ = _materialize_files_extraction(tmp_path)
+    assert len(calls) == 1
     assert not [event for event in result.all_events if event.is_step_up_for_retry]
-    [failure] = [event for event in result.all_events if event.is_step_failure]
-    assert failure.step_failure_data.error.message.endswith(
-        "interrupted: what was landed stays, and the next run lands the rest\n")
+    _interrupted_failure(result)
+
+
+def _wait_notices(messages: list[str]) -> list[str]:
+    return [message for message in messages if "before extracting again" in message]
+
+
+def test_transient_trouble_is_tried_again_after_the_backoff(tmp_path, monkeypatch):
+    calls: list[float] = []
+
+    def landing_failing_once(*args, **kwargs):
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            raise OSError("the input's network share went away")
+        return raw_assets.files_source.FilesReport()
+
+    monkeypatch.setattr(raw_assets.files_source, "load_files", landing_failing_once)
+    monkeypatch.setattr(raw_assets, "EXTRACTION_BACKOFF", dg.RetryPolicy(max_retries=3, delay=2))
+    result, messages = _materialize_files_extraction(tmp_path)
+    assert result.success and len(calls) == 2
+    assert calls[1] - calls[0] >= 2
+    assert _wait_notices(messages) == [
+        "try 2 of 4: waiting 2 s before extracting again (an interrupt stops the run)"]
+
+
+def test_an_interrupt_while_waiting_to_try_again_stops_the_run_at_once(tmp_path, monkeypatch):
+    """Dagster's wait between tries (a RetryPolicy's delay) sleeps through a Ctrl-C: a run
+    interrupted then went on waiting for up to 7 minutes. The step waits itself now."""
+    calls = []
+    sleep = time.sleep
+
+    def landing_failing_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("the input's network share went away")
+        raise dg.Failure("tried again", allow_retries=False)
+
+    def sleep_interrupted(seconds: float) -> None:
+        if seconds == 600:  # the retry's wait: a Ctrl-C comes half a second into it
+            threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT)).start()
+        sleep(seconds)
+
+    monkeypatch.setattr(raw_assets.files_source, "load_files", landing_failing_once)
+    monkeypatch.setattr(time, "sleep", sleep_interrupted)
+    monkeypatch.setattr(raw_assets, "EXTRACTION_BACKOFF", dg.RetryPolicy(max_retries=3,
+                                                                          delay=600))
+    started = time.monotonic()
+    result, messages = _materialize_files_extraction(tmp_path)
+    assert time.monotonic() - started < 60
+    assert len(calls) == 1
+    assert _wait_notices(messages) == [
+        "try 2 of 4: waiting 600 s before extracting again (an interrupt stops the run)"]
+    _interrupted_failure(result)
 
 
 def test_transient_api_trouble_says_when_the_extraction_is_tried_again():
     problem = "connection to the X API failed on users/by (ConnectionError), 5 attempts"
-    assert [retry_notice(problem, retry, EXTRACTION_RETRIES) for retry in range(4)] == [
+    assert [retry_notice(problem, retry, EXTRACTION_BACKOFF) for retry in range(4)] == [
         f"{problem}; the extraction is tried again in 60 s (3 retries left)",
         f"{problem}; the extraction is tried again in 180 s (2 retries left)",
         f"{problem}; the extraction is tried again in 420 s (1 retry left)",

@@ -49,3 +49,10 @@ def retry_notice(problem: str, retry_number: int, policy: dg.RetryPolicy) -> str
     delay = policy.calculate_delay(retry_number + 1)
     return (f"{problem}; the extraction is tried again in {delay:.0f} s "
             f"({counted(left, 'retry', 'retries')} left)")
+
+
+def retry_wait_notice(retry_number: int, policy: dg.RetryPolicy) -> str:
+    """What a retry under ``policy`` says while it waits before trying again."""
+    return (f"try {retry_number + 1} of {policy.max_retries + 1}: waiting "
+            f"{policy.calculate_delay(retry_number):.0f} s before extracting again "
+            "(an interrupt stops the run)")

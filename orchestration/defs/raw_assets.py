@@ -19,6 +19,7 @@ from orchestration.defs.extraction_log import (
     export_summary,
     files_summary,
     retry_notice,
+    retry_wait_notice,
     x_summary,
 )
 from orchestration.defs.interrupts import interrupts_stop_the_run
@@ -26,8 +27,12 @@ from orchestration.defs.resources import PipelineSettings, XApiResource
 
 DUCKDB_POOL = "duckdb_writes"
 # Transient API trouble (5xx, dropped connections past the client's own retries) is retried
-# by Dagster with exponential backoff; a bad registry or a refused token is not.
-EXTRACTION_RETRIES = dg.RetryPolicy(max_retries=3, delay=60, backoff=dg.Backoff.EXPONENTIAL)
+# with exponential backoff (1, 3 then 7 minutes); a bad registry or a refused token is not.
+# Dagster tries the step again at once and the step waits out the delay itself
+# (``_wait_before_trying_again``): Dagster's own wait, a RetryPolicy's delay, sleeps through a
+# Ctrl-C or a termination, which then took effect only when the wait ended.
+EXTRACTION_BACKOFF = dg.RetryPolicy(max_retries=3, delay=60, backoff=dg.Backoff.EXPONENTIAL)
+EXTRACTION_RETRIES = dg.RetryPolicy(max_retries=EXTRACTION_BACKOFF.max_retries)
 RAW_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=timedelta(hours=48),
                                                warn_window=timedelta(hours=26))
 
@@ -94,6 +99,7 @@ def raw_tweets_and_users(
 ):
     started = time.monotonic()
     with interrupts_stop_the_run("what was landed stays, and the next run lands the rest"):
+        _wait_before_trying_again(context)
         if pipeline.source == "x":
             tweets_meta, users_meta = _extract_x(context, config, warehouse, pipeline, x_api)
         else:
@@ -105,6 +111,15 @@ def raw_tweets_and_users(
     tweets_meta["duration_seconds"] = round(time.monotonic() - started, 2)
     yield dg.MaterializeResult(asset_key=["raw", "tweets"], metadata=tweets_meta)
     yield dg.MaterializeResult(asset_key=["raw", "users"], metadata=users_meta)
+
+
+def _wait_before_trying_again(context: dg.AssetExecutionContext) -> None:
+    """On a retry, the backoff's delay, waited within the step, where an interrupt stops it."""
+    if not context.retry_number:
+        return
+    delay = EXTRACTION_BACKOFF.calculate_delay(context.retry_number)
+    context.log.info(retry_wait_notice(context.retry_number, EXTRACTION_BACKOFF))
+    time.sleep(delay)
 
 
 def _extract_files(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
@@ -148,7 +163,7 @@ def _extract_x(context: dg.AssetExecutionContext, config: ExtractionConfig,
             raise dg.Failure(str(error), allow_retries=False) from None
         except XApiError as error:
             context.log.warning(retry_notice(str(error), context.retry_number,
-                                             EXTRACTION_RETRIES))
+                                             EXTRACTION_BACKOFF))
             raise
     context.log.info(x_summary(report))
     if report.stopped:
