@@ -264,8 +264,9 @@ def test_registry_change_rebuilds_the_incremental_layer(tmp_path, first_build):
 def test_rows_of_older_rules_are_rebuilt(tmp_path, first_build):
     """A warehouse built before a rule changed: its incremental rows and the facts' build
     state carry no or another rules' version (macros/incremental_layer.sql::rules_version),
-    and hold what the older rule computed (here no post is caps). The next run, with no new
-    data, rebuilds those models whole: nothing keeps the older rule's figures."""
+    and hold what the older rules computed (here no post is caps, and every tweet's language
+    is another). The next run, with no new data, rebuilds those models whole: nothing keeps
+    the older rules' figures."""
     corpus, registry, first_warehouse = first_build
     expected = _snapshot(first_warehouse)
     older = copied_warehouse(first_warehouse, tmp_path / "older")
@@ -277,6 +278,9 @@ def test_rows_of_older_rules_are_rebuilt(tmp_path, first_build):
             con.execute(f"update intermediate.{fact}_build_state "
                         "set settings_fingerprint = 'older rules'")
         con.execute("update intermediate.int_posts_classified set upper_letters = 0")
+        # (a later fetch time, too: without the reset, these copies would win over the raw rows)
+        con.execute("update staging.stg_x__tweets set rules_version = 1, lang = 'older', "
+                    "fetched_at = fetched_at + interval 1 day")
         assert con.execute("update marts.fct_posts set is_caps = false where is_caps"
                            ).fetchone()[0] > 0
     assert build_warehouse(corpus, registry, older, AS_OF) == 0
@@ -288,7 +292,10 @@ def test_rows_of_older_rules_are_rebuilt(tmp_path, first_build):
         kept = {row[0] for table in (*INCREMENTAL_INTERMEDIATES, "landed_watermarks")
                 for row in con.execute(f"select distinct registry_fingerprint "
                                        f"from intermediate.{table}").fetchall()}
+        staged = con.execute("select distinct rules_version from staging.stg_x__tweets"
+                             ).fetchall()
     assert kept and all(fingerprint.endswith(f"/rules-{version}") for fingerprint in kept)
+    assert staged == [(int(version),)]
 
 
 def test_the_intermediate_layer_reads_on_from_where_its_inputs_were(tmp_path, first_build):

@@ -8,11 +8,12 @@
     account added, removed or resolved to another user; a new rule), the pre-hook empties the
     table and the run rebuilds it whole. -#}
 
-{#- The version of the rules that compute the rows the incremental intermediate models and
-    facts keep. Raise it in a change to how such a row is computed (a metric rule, what is
-    read from a tweet): the first run with the change then finds rows of the older rules and
-    rebuilds those models whole, as --full-refresh would, instead of keeping old rows beside
-    new ones. 2: a URL ends at a no-break or ideographic space (the caps rule). -#}
+{#- The version of the rules that compute the rows the incremental models (stg_x__tweets, the
+    intermediate layer and the facts) keep. Raise it in a change to how such a row is
+    computed (a metric rule, what is read from a tweet): the first run with the change then
+    finds rows of the older rules and rebuilds those models whole, as --full-refresh would,
+    instead of keeping old rows beside new ones. 2: a URL ends at a no-break or ideographic
+    space (the caps rule). -#}
 {% macro rules_version() -%}
     2
 {%- endmacro %}
@@ -21,6 +22,16 @@
 {% macro registry_fingerprint() -%}
     (select {{ sorted_ids_hash('account_id') }} || '/rules-{{ rules_version() }}'
      from {{ ref('int_official_accounts') }})
+{%- endmacro %}
+
+{#- Pre-hook of stg_x__tweets: on an incremental run, drop the rows of older rules (the
+    model then reads every raw row again: landed_since_last_run). -#}
+{% macro reset_when_rules_change() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where rules_version is distinct from {{ rules_version() }}
+    {%- else -%}
+        select 1
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Pre-hook: on an incremental run, empty the table if the registry's accounts changed. -#}
@@ -96,7 +107,8 @@
     it too. With `registry_dependent` (the models of this layer), the watermark is the one
     kept for the current registry (a table the pre-hook is about to empty reads everything);
     without (stg_x__tweets, which keeps every tweet it reads), the newest landed_at the
-    table keeps. The watermark is read when the model is compiled, just before it runs, and
+    table keeps under the current rules (a table the pre-hook is about to empty reads
+    everything). The watermark is read when the model is compiled, just before it runs, and
     written as a literal: DuckDB then skips the Parquet files and row groups landed before it
     by their min/max, which it cannot do for a subquery (it read all 20 million rows of the
     raw layer). -#}
@@ -111,6 +123,8 @@
                 select cast(max(landed_at) as varchar) from {{ this }}
                 {%- if registry_dependent %}
                 where registry_fingerprint = {{ registry_fingerprint() }}
+                {%- else %}
+                where rules_version = {{ rules_version() }}
                 {%- endif %}
             {%- endset -%}
             {%- set watermark = run_query(query).columns[0].values()[0] -%}

@@ -4,12 +4,14 @@
     config(
         materialized='incremental' if target.type == 'duckdb' else 'table',
         unique_key='tweet_id',
+        pre_hook="{{ reset_when_rules_change() }}",
     )
 }}
 -- One row per tweet id: the most recently fetched copy (its public_metrics are the newest).
 -- Incremental: raw rows landed since the last build are read, compared with the copies kept
 -- so far for the same ids, and the newest fetch of each id replaces the old one. A full
--- refresh gives the same table (tested).
+-- refresh gives the same table (tested). Rows kept from older rules (rules_version) are
+-- dropped before a run, which then reads every raw row again.
 {%- set landed_since = landed_since_last_run() %}
 with
 
@@ -107,7 +109,7 @@ candidates as (
     {% if is_incremental() %}
     union all
     -- (incremental on DuckDB only: its `exclude`)
-    select * exclude (built_at) from {{ this }}
+    select * exclude (rules_version, built_at) from {{ this }}
     where tweet_id in (select tweet_id from categorised)
         and {{ within_landed_id_range('tweet_id', source('raw', 'tweets'), landed_since) }}
     {% endif %}
@@ -144,6 +146,7 @@ final as (
         source_file,
         source_line,
         landed_at,
+        {{ rules_version() }} as rules_version,
         {{ built_at() }} as built_at
     from newest_fetch
     where fetch_rank = 1
