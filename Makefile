@@ -52,8 +52,11 @@ test: manifest lint
 # Its jobs read the demo corpus unless the environment or a .env file names other inputs.
 dagster: export GOVPULSE_REGISTRY ?= $(DEMO_DIR)/registry.csv
 dagster: export GOVPULSE_INPUT_DIR ?= $(DEMO_DIR)
+# Started from $(DAGSTER_HOME): from here, Dagster would warn that this folder's dagster.yaml
+# is not the one it reads (it is: the rule above copies it there).
 dagster: manifest $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -m orchestration.definitions
+	cd $(DAGSTER_HOME) && $(BIN)/dagster dev -m orchestration.definitions \
+		--working-directory $(CURDIR)
 
 # Measured performance (see bench/run.py and the README's table); never part of `make test`.
 bench: manifest
