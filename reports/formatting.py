@@ -19,6 +19,12 @@ def duration(minutes: float | None) -> str:
     return f"{minutes / (24 * 60):.1f} days"
 
 
+def figure(value: float | None, spec: str) -> str:
+    """``value`` in the format ``spec`` (``'.0%'``: ``0.49`` -> ``'49%'``); a dash when it is
+    missing (None, NaN or pandas' NA: a ratio with nothing to divide, a score without data)."""
+    return "–" if pd.isna(value) else format(value, spec)
+
+
 def rank_arrow(change: float | None) -> str:
     """Rank change as an arrow: positive means the department moved up; a dash when there is
     none (None, NaN, or pandas' NA: DuckDB hands a nullable integer column to pandas 3 as

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from govpulse.settings import WAREHOUSE_ENV
 from reports import queries
 from reports.charts import stacked_bars
-from reports.formatting import duration
+from reports.formatting import duration, figure
 from reports.reply_outcomes import reply_outcomes
 from tests.conftest import build_warehouse
 
@@ -39,6 +39,12 @@ def _sql(warehouse, sql: str, *params) -> list[tuple]:
 def _param(app: AppTest, key: str):
     value = app.query_params.get(key)
     return value[0] if isinstance(value, list) else value
+
+
+def test_a_missing_figure_shows_a_dash():
+    assert [figure(value, ".0%") for value in (0.49, None, float("nan"), pd.NA)] == [
+        "49%", "–", "–", "–"]
+    assert figure(58.44, ".1f") == "58.4"
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from govpulse.wording import counted
 from reports import charts, queries
-from reports.formatting import duration
+from reports.formatting import duration, figure
 from reports.reply_outcomes import reply_outcomes
 from reports.views.common import download, filters, header, period_label, table_height
 
@@ -43,10 +43,8 @@ def render() -> None:
     st.title(f"@{row.handle}")
     st.caption(f"{row.display_name} · {row.department} · {period_label(chosen.period)}")
     metrics = st.columns(5)
-    metrics[0].metric("Composite score", "–" if pd.isna(row.composite_score)
-                      else f"{row.composite_score:.1f}")
-    metrics[1].metric("Response rate", "–" if pd.isna(row.response_rate)
-                      else f"{row.response_rate:.0%}")
+    metrics[0].metric("Composite score", figure(row.composite_score, ".1f"))
+    metrics[1].metric("Response rate", figure(row.response_rate, ".0%"))
     metrics[2].metric("Median response", duration(row.median_response_minutes) or "–")
     metrics[3].metric("Original posts", f"{int(row.posts_original):,}")
     metrics[4].metric("Inbound replies", f"{int(row.inbound_replies):,}")
