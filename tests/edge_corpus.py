@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -244,14 +245,17 @@ def write_edge_corpus(folder: Path, seed: int) -> Path:
         tweet["author_id"], tweet.get("in_reply_to_user_id"))]
     north_ids = {tweet["id"] for tweet in north}
     for tweet in north:
-        copy = json.loads(json.dumps(tweet).replace('"41"', '"51"'))
-        copy["id"] = "5" + tweet["id"]
-        for reference in copy.get("referenced_tweets", []):
+        twin = deepcopy(tweet)
+        for user_field in ("author_id", "in_reply_to_user_id"):
+            if twin.get(user_field) == twins[0]:
+                twin[user_field] = twins[1]
+        twin["id"] = "5" + tweet["id"]
+        for reference in twin.get("referenced_tweets", []):
             if reference["id"] in north_ids:
                 reference["id"] = "5" + reference["id"]
-        if copy["conversation_id"] in north_ids:
-            copy["conversation_id"] = "5" + copy["conversation_id"]
-        writer.tweets.append(copy)
+        if twin["conversation_id"] in north_ids:
+            twin["conversation_id"] = "5" + twin["conversation_id"]
+        writer.tweets.append(twin)
 
     users = {account.user_id: _user(account.user_id, account.handle, account.followers)
              for account in ACCOUNTS}
