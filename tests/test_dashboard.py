@@ -153,6 +153,22 @@ def test_department_scorecard(monkeypatch, demo_warehouse):
     assert totals.to_dict() == dict(zip(trend.month, trend.inbound_replies, strict=True))
 
 
+def test_the_department_scorecard_is_always_of_one_department(monkeypatch, demo_warehouse):
+    departments = [row[0] for row in _sql(
+        demo_warehouse, "select distinct department from marts.dim_accounts order by 1")]
+    # no department in the link: the first one, named in the sidebar, not "All"
+    app = _page(monkeypatch, demo_warehouse, "department")
+    assert app.title[0].value == departments[0]
+    assert app.selectbox(key="department").value == departments[0]
+    assert app.selectbox(key="department").options == departments
+    # the pages that list accounts still offer every department
+    app = _page(monkeypatch, demo_warehouse, "training")
+    assert app.selectbox(key="department").options == ["All"] + departments
+    # a department chosen on another page carries over
+    app = _page(monkeypatch, demo_warehouse, "department", department=departments[3])
+    assert app.title[0].value == departments[3]
+
+
 def test_account_drill_down(monkeypatch, demo_warehouse):
     account_id, handle = _sql(demo_warehouse, "select account_id, handle from marts.dim_accounts "
                                               "where handle = 'DCQuetta'")[0]

@@ -67,14 +67,18 @@ def _choice(label: str, options: list[str], key: str, default: str,
     return chosen
 
 
-def filters(department: bool = True) -> Filters:
+def filters(department: bool = True, all_departments: bool = True) -> Filters:
+    """The sidebar's filters. `department=False` leaves the department out; with
+    `all_departments=False` one department must be chosen (the first by default)."""
     options = queries.filter_options()
     period = _choice("Period", list(TRAILING_PERIODS) + queries.periods(), "period",
                      "last_28d", period_label)
     chosen_department = ALL
     if department:
-        chosen_department = _choice("Department", [ALL] + sorted(options.department.unique()),
-                                    "department", ALL)
+        departments = sorted(options.department.unique())
+        if all_departments:
+            departments = [ALL] + departments
+        chosen_department = _choice("Department", departments, "department", departments[0])
     level = _choice("Level", [ALL] + sorted(options.level.dropna().unique()), "level", ALL)
     account_type = _choice("Account type", [ALL] + sorted(options.account_type.dropna().unique()),
                            "account_type", ALL)

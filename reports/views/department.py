@@ -27,12 +27,9 @@ ACCOUNT_COLUMNS = {
 def render() -> None:
     if not header():
         return
-    chosen = filters()
-    departments = sorted(queries.filter_options().department.unique())
-    department = chosen.department or departments[0]
+    chosen = filters(all_departments=False)
+    department = chosen.department
     st.title(department)
-    if chosen.department is None:
-        st.caption("Pick a department in the sidebar; showing the first one.")
     accounts = queries.accounts(chosen.period, department, chosen.level, chosen.account_type)
     table = accounts.assign(
         response_rate_pct=accounts.response_rate * 100,
