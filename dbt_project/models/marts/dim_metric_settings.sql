@@ -9,7 +9,7 @@
     ('broadcaster_max_response_rate', 'A broadcaster answers less than this share of its eligible inbound replies.'),
     ('caps_min_cased_letters', 'An original post is flagged caps with at least this many cased letters (URLs, @mentions, #hashtags aside).'),
     ('caps_min_upper_share', 'An original post is flagged caps when at least this share of its cased letters is upper case.'),
-    ('exclaim_min_count', 'An original post is flagged exclaim with at least this many ! or ！ (full-width).'),
+    ('exclaim_min_count', 'An original post is flagged exclaim with at least this many ! or full-width ！ (U+FF01).'),
     ('weight_responsiveness', 'Weight of the responsiveness score in the composite score.'),
     ('weight_engagement', 'Weight of the engagement score in the composite score.'),
     ('weight_tone', 'Weight of the tone score in the composite score.'),
