@@ -41,8 +41,9 @@ class FileReport:
     kind: str = "empty"
     tweets: int = 0
     users: int = 0
-    skipped: int = 0
+    skipped: int = 0  # records skipped (a file that cannot be read is ``unreadable``)
     api_errors: int = 0
+    unreadable: bool = False
 
 
 @dataclass
@@ -62,6 +63,10 @@ class FilesReport:
     @property
     def skipped(self) -> int:
         return sum(file.skipped for file in self.files)
+
+    @property
+    def unreadable_files(self) -> int:
+        return sum(1 for file in self.files if file.unreadable)
 
     @property
     def files_without_tweets(self) -> int:
@@ -172,11 +177,11 @@ def _read_archive(path: Path, landing: RawLanding, report: FileReport) -> None:
         owner = archive_account(path)
         items = read_ytd(path)
     except (ArchiveError, OSError, UnicodeDecodeError) as exc:
-        report.skipped += 1
+        report.unreadable = True
         landing.add_issue(report.path, None, "unreadable_file", str(exc))
         return
     if owner is None:
-        report.skipped += 1
+        report.unreadable = True
         landing.add_issue(report.path, None, "unreadable_file",
                           "no data/account.js beside it: whose tweets these are is unknown")
         return
@@ -221,7 +226,7 @@ def read_file(path: Path, landing: RawLanding, display: str, lines: set[int] | N
             kinds.add(extracted.kind)
             _land_extracted(landing, report, extracted, _fetched_at(value, default_fetched), line)
     except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
-        report.skipped += 1
+        report.unreadable = True
         landing.add_issue(report.path, None, "unreadable_file", f"{type(exc).__name__}: {exc}")
     if report.tweets:
         report.kind = "tweets"

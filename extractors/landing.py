@@ -259,6 +259,18 @@ class RawLanding:
             self.con.unregister("user_batch")
             self._users.clear()
 
+    def _forget_earlier_reads(self) -> None:
+        """Drop what this run recorded before about the files read again (a retried
+        extraction reads the committed batches again): each file is counted once a run."""
+        if self._files:
+            self.con.register("files_read", pd.DataFrame(
+                {"source_file": [row[2] for row in self._files]}, dtype=object))
+            for table in ("raw.load_issues", "raw.load_files"):
+                self.con.execute(f"delete from {table} where run_id = ? and source = ? "
+                                 "and source_file in (select source_file from files_read)",
+                                 [self.run_id, self.source])
+            self.con.unregister("files_read")
+
     def commit(self) -> LandedCounts:
         """Move everything staged into ``raw`` in one transaction; return the new rows."""
         self._flush_tweets()
@@ -273,6 +285,7 @@ class RawLanding:
             counts.users = self.con.execute(_LAND_STAGED.format(
                 table="users", key="user_id", columns="user_id, username, payload"),
                 params).fetchone()[0]
+            self._forget_earlier_reads()
             insert_rows(self.con, "raw.load_issues", [
                 "run_id", "source", "source_file", "source_line", "issue_kind", "detail"],
                 self._issues)

@@ -25,7 +25,7 @@ from govpulse.settings import (
     format_as_of,
     parse_as_of,
 )
-from govpulse.wording import counted
+from govpulse.wording import counted, unreadable_note
 
 
 def _say(message: str) -> None:
@@ -130,7 +130,8 @@ def _extraction_summary(result) -> str:
             return line
         return (f"extracted from {counted(values['files'], 'file')}: "
                 f"{counted(values['tweets_read'], 'tweet')} read, {values['rows_landed']:,} new, "
-                f"{counted(values['skipped_records'], 'record')} skipped")
+                f"{counted(values['skipped_records'], 'record')} skipped"
+                f"{unreadable_note(values.get('unreadable_files', 0))}")
     return "extraction reported nothing"
 
 

@@ -13,3 +13,8 @@ def joined(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def unreadable_note(files: int) -> str:
+    """``", 2 files unreadable"`` when any input file could not be read, else nothing."""
+    return f", {counted(files, 'file')} unreadable" if files else ""

@@ -39,6 +39,10 @@ def test_the_files_summary_counts_files_tweets_users_and_skipped_records():
                       tweets_landed=3, users_landed=2)
     assert files_summary(two) == ("2 files: 3 tweets and 2 users read, 3 and 2 new, "
                                   "0 records skipped")
+    unreadable = FilesReport(files=[FileReport("a.jsonl", unreadable=True),
+                                    FileReport("b.jsonl", unreadable=True)])
+    assert files_summary(unreadable) == ("2 files: 0 tweets and 0 users read, 0 and 0 new, "
+                                         "0 records skipped, 2 files unreadable")
 
 
 def test_the_export_summary_counts_the_day_partitions_of_both_tables():

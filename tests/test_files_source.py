@@ -14,8 +14,10 @@ import pytest
 
 from extractors import files_source
 from extractors.files_source import InputFolderError, load_files
-from extractors.landing import RawLanding
+from extractors.landing import RawLanding, land_registry
+from extractors.registry import RegistryAccount
 from extractors.x_records import tweet_record
+from govpulse.summary import run_problems
 from tests.test_x_records import TWEET, USER
 
 
@@ -190,7 +192,7 @@ def test_archive_without_account_js_is_reported(tmp_path, con):
     data.mkdir(parents=True)
     (data / "tweets.js").write_text("window.YTD.tweets.part0 = []", encoding="utf-8")
     report = _load(con, tmp_path / "archive")
-    assert report.skipped == 1
+    assert (report.skipped, report.unreadable_files) == (0, 1)
     detail = con.execute("select detail from raw.load_issues").fetchone()[0]
     assert "account.js" in detail
 
@@ -205,7 +207,7 @@ def test_an_archive_that_is_not_json_is_reported_with_its_line(tmp_path, con):
         'window.YTD.tweets.part0 = [\n{"tweet": {"id_str": "1051",\n"full_text": "a\tb"}}]',
         encoding="utf-8")  # a raw tab inside a string, on the third line
     report = _load(con, tmp_path / "archive")
-    assert report.skipped == 1
+    assert (report.skipped, report.unreadable_files) == (0, 1)
     detail = con.execute("select detail from raw.load_issues").fetchone()[0]
     assert detail.endswith("line 3: not JSON (Invalid control character)")
 
@@ -248,8 +250,10 @@ def test_files_gone_since_they_were_listed_are_reported_and_the_rest_lands(
     monkeypatch.setattr(files_source, "discover", lambda _: sorted(listed + gone))
     report = _load(con, folder)
     assert report.tweets_landed == 1
-    assert {file.path: file.skipped for file in report.files} == {
-        "here.jsonl": 0, "gone.jsonl": 1, "gone.json": 1, "tweets/data/tweets.js": 1}
+    assert {file.path: file.unreadable for file in report.files} == {
+        "here.jsonl": False, "gone.jsonl": True, "gone.json": True,
+        "tweets/data/tweets.js": True}
+    assert (report.skipped, report.unreadable_files) == (0, 3)
     issues = con.execute("select source_file, issue_kind, detail from raw.load_issues "
                          "order by source_file").fetchall()
     assert [(name, kind) for name, kind, _ in issues] == [
@@ -303,3 +307,31 @@ def test_copies_across_batches_keep_the_first_by_file_and_line(tmp_path, con, mo
     assert [file.path for file in report.files] == ["a-c.jsonl", "a/b.jsonl"]
     assert con.execute("select source_file, payload->>'$.text' from raw.tweets").fetchall() \
         == [("a-c.jsonl", "second")]
+
+
+def test_a_run_that_reads_its_files_again_counts_their_problems_once(tmp_path, con,
+                                                                     monkeypatch):
+    """A retried extraction reads the batches its first try committed again, in the same
+    run: the summary's counts of skipped records and unreadable files stay those of one read,
+    and count every skipped record, beyond the first ones a file lists in raw.load_issues."""
+    monkeypatch.setattr(files_source, "_MAX_REPORTED_PROBLEMS", 2)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bad.jsonl").write_text("{not json\n" * 3 + _page(TWEET) + "\n", encoding="utf-8")
+    (folder / "latin1.jsonl").write_bytes(b"\xff\xfe not utf-8\n")
+    land_registry(con, [RegistryAccount(line_number=2, handle="DCLahore",
+                                        department="Lahore")], "registry.csv", "run-1")
+    for _ in range(2):
+        report = _load(con, folder)
+        assert (report.skipped, report.unreadable_files) == (3, 1)
+    assert con.execute("select source_file, skipped from raw.load_files order by 1").fetchall() \
+        == [("bad.jsonl", 3), ("latin1.jsonl", 0)]
+    problems = run_problems(con)
+    assert (problems.skipped, problems.unreadable, problems.api_errors) == (3, 1, 0)
+    assert problems.first == [
+        "unreadable latin1.jsonl: UnicodeDecodeError: 'utf-8' codec can't decode byte 0xff "
+        "in position 0: invalid start byte",
+        "skipped bad.jsonl:1: not JSON (Expecting property name enclosed in double quotes "
+        "at column 2)",
+        "skipped bad.jsonl:2: not JSON (Expecting property name enclosed in double quotes "
+        "at column 2)"]

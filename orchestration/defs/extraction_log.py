@@ -11,13 +11,14 @@ import dagster as dg
 from extractors.files_source import FilesReport
 from extractors.raw_export import ExportReport
 from extractors.x_source import XReport
-from govpulse.wording import counted
+from govpulse.wording import counted, unreadable_note
 
 
 def files_summary(report: FilesReport) -> str:
     return (f"{counted(len(report.files), 'file')}: {counted(report.tweets_read, 'tweet')} and "
             f"{counted(report.users_read, 'user')} read, {report.tweets_landed:,} and "
-            f"{report.users_landed:,} new, {counted(report.skipped, 'record')} skipped")
+            f"{report.users_landed:,} new, {counted(report.skipped, 'record')} skipped"
+            f"{unreadable_note(report.unreadable_files)}")
 
 
 def x_summary(report: XReport) -> str:

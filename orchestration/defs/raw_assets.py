@@ -141,6 +141,7 @@ def _extract_files(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
         "tweets_read": report.tweets_read,
         "rows_landed": report.tweets_landed,
         "skipped_records": report.skipped,
+        "unreadable_files": report.unreadable_files,
         "files_without_tweets": report.files_without_tweets,
     }, {"users_read": report.users_read, "rows_landed": report.users_landed})
 
