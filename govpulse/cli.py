@@ -135,52 +135,38 @@ def _extraction_summary(result) -> str:
     return "extraction reported nothing"
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def _input_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the run's settings or input, in one line naming the file; None when
+    nothing is. Checked before Dagster starts: these errors are the user's to fix."""
+    from extractors.files_source import InputFolderError, check_input_folder
+    from extractors.registry import RegistryError, load_registry
+    from extractors.x_client import XApiError, XApiSettings
+    from govpulse.publish import NotReplaceable, check_replaceable
+
     if args.source == "files" and not args.input:
-        _say("govpulse run: --source files needs --input DIR")
-        return 2
+        return "--source files needs --input DIR"
     try:
         _configure_environment(args)
         Settings.from_env()  # every setting checked before anything runs
-    except SettingsError as exc:
-        _say(f"govpulse run: {exc}")
-        return 2
-    registry = Path(os.environ[REGISTRY_ENV])
-    if not registry.is_file():
-        _say(f"govpulse run: registry file {registry} does not exist")
-        return 2
-    # input errors are the user's to fix: one line naming the file, before Dagster starts
-    from extractors.registry import RegistryError, load_registry
-
-    try:
+        registry = Path(os.environ[REGISTRY_ENV])
+        if not registry.is_file():
+            return f"registry file {registry} does not exist"
         load_registry(registry)
-    except RegistryError as exc:
-        _say(f"govpulse run: {exc}")
-        return 2
-    from govpulse.publish import NotReplaceable, check_replaceable
-
-    try:
         check_replaceable(Path(os.environ[WAREHOUSE_ENV]))
-    except NotReplaceable as exc:
-        _say(f"govpulse run: {exc}")
-        return 2
-    if args.source == "files":
-        from extractors.files_source import InputFolderError, check_input_folder
-
-        try:
+        if args.source == "files":
             check_input_folder(Path(os.environ[INPUT_DIR_ENV]))
-        except InputFolderError as exc:
-            _say(f"govpulse run: {exc}")
-            return 2
-    if args.source == "x":
-        from extractors.x_client import XApiError, XApiSettings
-
-        try:
+        else:
             XApiSettings.from_env()  # the token is there; its messages never hold it
-        except XApiError as exc:
-            _say(f"govpulse run: {exc}")
-            return 2
+    except (SettingsError, RegistryError, NotReplaceable, InputFolderError, XApiError) as exc:
+        return str(exc)
+    return None
 
+
+def cmd_run(args: argparse.Namespace) -> int:
+    problem = _input_problem(args)
+    if problem is not None:
+        _say(f"govpulse run: {problem}")
+        return 2
     from dagster import DagsterInstance
 
     from govpulse.summary import warehouse_summary
