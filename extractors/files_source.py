@@ -9,6 +9,7 @@ line is read here.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -30,6 +31,9 @@ from extractors.landing import RawLanding
 from extractors.x_records import Extracted, RecordError, extract, parse_timestamp, user_record
 
 SOURCE = "files"
+# Raised when what the reader takes from a file changes (a shape newly read, a check
+# changed): the files landed by an older reader are then read again, not passed as unchanged.
+READER_VERSION = 1
 _MAX_REPORTED_PROBLEMS = 1_000  # per file; the counts stay exact beyond it
 # Input read by DuckDB in one go; bounds what a batch holds in memory.
 _BATCH_BYTES = 256 * 2**20
@@ -44,11 +48,15 @@ class FileReport:
     skipped: int = 0  # records skipped (a file that cannot be read is ``unreadable``)
     api_errors: int = 0
     unreadable: bool = False
+    # what tells the file unchanged next time (``_file_version``): None to read it again
+    size: int | None = None
+    modified_ns: int | None = None
 
 
 @dataclass
 class FilesReport:
-    files: list[FileReport] = field(default_factory=list)
+    files: list[FileReport] = field(default_factory=list)  # the files read
+    unchanged_files: int = 0  # not read: landed before, with the same size and time
     tweets_landed: int = 0
     users_landed: int = 0
 
@@ -237,16 +245,25 @@ def read_file(path: Path, landing: RawLanding, display: str, lines: set[int] | N
     return report
 
 
-def _batches(paths: list[str]) -> Iterator[list[tuple[str, os.stat_result | None]]]:
-    """Consecutive files (with their ``stat``, None for a file gone since it was listed: its
-    read reports why) holding about ``_BATCH_BYTES`` of input."""
-    batch: list[tuple[str, os.stat_result | None]] = []
-    held = 0
+def _with_status(paths: list[str]) -> list[tuple[str, os.stat_result | None]]:
+    """Each file with its ``stat`` (None for a file gone since it was listed: its read
+    reports why)."""
+    listed = []
     for path in paths:
         try:
             status = os.stat(path)
         except OSError:
             status = None
+        listed.append((path, status))
+    return listed
+
+
+def _batches(listed: list[tuple[str, os.stat_result | None]]
+             ) -> Iterator[list[tuple[str, os.stat_result | None]]]:
+    """Consecutive files holding about ``_BATCH_BYTES`` of input."""
+    batch: list[tuple[str, os.stat_result | None]] = []
+    held = 0
+    for path, status in listed:
         batch.append((path, status))
         held += status.st_size if status else 0
         if held >= _BATCH_BYTES:
@@ -256,10 +273,40 @@ def _batches(paths: list[str]) -> Iterator[list[tuple[str, os.stat_result | None
         yield batch
 
 
+def _file_version(path: str, status: os.stat_result | None) -> tuple[int, int] | None:
+    """What tells that a file landed before is unchanged: its size and modification time
+    (ns). For an archive's tweets, the later of theirs and of the ``account.js`` beside them,
+    which says whose they are. None for a file gone since it was listed."""
+    if status is None:
+        return None
+    modified = status.st_mtime_ns
+    if is_archive_tweet_file(os.path.basename(path)):
+        with contextlib.suppress(OSError):  # no account.js: the archive is unreadable
+            modified = max(modified, os.stat(os.path.join(os.path.dirname(path),
+                                                          "account.js")).st_mtime_ns)
+    return status.st_size, modified
+
+
+def _shown_name(path: str, input_dir: Path) -> str:
+    """A file's name as reports and ``raw`` show it: relative to the input folder."""
+    return path.removeprefix(os.path.join(str(input_dir), ""))
+
+
 def _read_batch(batch: list[tuple[str, os.stat_result | None]], input_dir: Path,
                 landing: RawLanding, use_duckdb: bool) -> Iterator[FileReport]:
-    folder = os.path.join(str(input_dir), "")  # the names shown are relative to it
-    shown = {path: path.removeprefix(folder) for path, _ in batch}
+    for report, (path, status) in zip(_read_batch_files(batch, input_dir, landing,
+                                                        use_duckdb), batch, strict=True):
+        version = _file_version(path, status)
+        # a file that could not be read is read again next time (an archive's account.js
+        # may come, a broken file be mended while keeping its time)
+        if version is not None and not report.unreadable:
+            report.size, report.modified_ns = version
+        yield report
+
+
+def _read_batch_files(batch: list[tuple[str, os.stat_result | None]], input_dir: Path,
+                      landing: RawLanding, use_duckdb: bool) -> Iterator[FileReport]:
+    shown = {path: _shown_name(path, input_dir) for path, _ in batch}
     # nothing to read in an empty file (a day's timeline without posts); an empty archive
     # file is read, to say it is unreadable
     empty = {path for path, status in batch
@@ -295,20 +342,31 @@ def load_files(input_dir: Path, landing: RawLanding,
     transaction: a crash keeps the batches already committed and loses nothing else, since
     the next run reads the same files again and lands only what ``raw`` lacks. Copies of a
     record read in one run keep the first by file and line, within a batch and across them.
+    A file a run landed is not read again while its size and modification time stay the same
+    (a collector's folder grows by new files each day; reading it whole again would take
+    longer every day and land nothing); one that grew or was rewritten is read again whole.
     ``use_duckdb=False`` reads every line in Python (the reference the DuckDB path is
     tested against).
     """
-    paths = discover(input_dir)
-    report = FilesReport()
-    for batch in _batches(paths):
+    listed = _with_status(discover(input_dir))
+    versions = [(_shown_name(path, input_dir), _file_version(path, status))
+                for path, status in listed]
+    unchanged = landing.unchanged_files(
+        [(name, *version) for name, version in versions if version is not None],
+        READER_VERSION)
+    to_read = [(path, status) for path, status in listed
+               if _shown_name(path, input_dir) not in unchanged]
+    report = FilesReport(unchanged_files=len(listed) - len(to_read))
+    for batch in _batches(to_read):
         for file_report in _read_batch(batch, input_dir, landing, use_duckdb):
             landing.add_file(file_report.path, file_report.kind, file_report.tweets,
-                             file_report.users, file_report.skipped)
+                             file_report.users, file_report.skipped, file_report.size,
+                             file_report.modified_ns, READER_VERSION)
             report.files.append(file_report)
         counts = landing.commit()
         report.tweets_landed += counts.tweets
         report.users_landed += counts.users
         if progress:
-            progress(f"read {len(report.files)}/{len(paths)} files, "
+            progress(f"read {len(report.files)}/{len(to_read)} files, "
                      f"{report.tweets_read:,} tweets")
     return report

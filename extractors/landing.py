@@ -103,8 +103,16 @@ RAW_DDL = [
         tweets bigint not null,
         users bigint not null,
         skipped bigint not null,
-        loaded_at timestamptz not null default current_timestamp
+        loaded_at timestamptz not null default current_timestamp,
+        file_bytes bigint,
+        file_modified_ns bigint,
+        reader_version integer
     )""",
+    # what the files source needs to know a file it landed is unchanged (build copies made
+    # before these columns have none: their files are read once more)
+    "alter table raw.load_files add column if not exists file_bytes bigint",
+    "alter table raw.load_files add column if not exists file_modified_ns bigint",
+    "alter table raw.load_files add column if not exists reader_version integer",
 ]
 
 _STAGE_DDL = [
@@ -230,9 +238,31 @@ class RawLanding:
         self._issues.append((self.run_id, self.source, source_file, source_line, kind, detail))
 
     def add_file(self, source_file: str, file_kind: str, tweets: int, users: int,
-                 skipped: int) -> None:
+                 skipped: int, file_bytes: int | None = None,
+                 file_modified_ns: int | None = None,
+                 reader_version: int | None = None) -> None:
         self._files.append((self.run_id, self.source, source_file, file_kind, tweets, users,
-                            skipped))
+                            skipped, file_bytes, file_modified_ns, reader_version))
+
+    def unchanged_files(self, files: list[tuple[str, int, int]],
+                        reader_version: int) -> set[str]:
+        """Of ``files`` (name, bytes, modification time in ns), those landed by a run that read
+        them with the same size and modification time, by the same version of the reader."""
+        if not files:
+            return set()
+        self.con.register("files_listed", pd.DataFrame(
+            files, columns=["source_file", "file_bytes", "file_modified_ns"]))
+        try:
+            return {name for name, in self.con.execute(
+                "select listed.source_file from files_listed as listed "
+                "semi join raw.load_files as landed "
+                "on landed.source = ? and landed.reader_version = ? "
+                "and landed.source_file = listed.source_file "
+                "and landed.file_bytes = listed.file_bytes "
+                "and landed.file_modified_ns = listed.file_modified_ns",
+                [self.source, reader_version]).fetchall()}
+        finally:
+            self.con.unregister("files_listed")
 
     def stage_sql(self, *, tweets: str, users: str) -> None:
         """Stage rows selected by SQL on this connection (the stage tables' column order)."""
@@ -290,8 +320,8 @@ class RawLanding:
                 "run_id", "source", "source_file", "source_line", "issue_kind", "detail"],
                 self._issues)
             insert_rows(self.con, "raw.load_files", [
-                "run_id", "source", "source_file", "file_kind", "tweets", "users", "skipped"],
-                self._files)
+                "run_id", "source", "source_file", "file_kind", "tweets", "users", "skipped",
+                "file_bytes", "file_modified_ns", "reader_version"], self._files)
         self.con.execute("delete from stage_tweets")
         self.con.execute("delete from stage_users")
         self._issues.clear()

@@ -25,7 +25,7 @@ from govpulse.settings import (
     format_as_of,
     parse_as_of,
 )
-from govpulse.wording import counted, unreadable_note
+from govpulse.wording import counted, files_read, unreadable_note
 
 
 def _say(message: str) -> None:
@@ -128,7 +128,8 @@ def _extraction_summary(result) -> str:
             if values.get("stopped_early"):
                 line += f"\n  stopped early: {values['stopped_early']}"
             return line
-        return (f"extracted from {counted(values['files'], 'file')}: "
+        return ("extracted from "
+                f"{files_read(values['files'], values.get('files_unchanged', 0))}: "
                 f"{counted(values['tweets_read'], 'tweet')} read, {values['rows_landed']:,} new, "
                 f"{counted(values['skipped_records'], 'record')} skipped"
                 f"{unreadable_note(values.get('unreadable_files', 0))}")

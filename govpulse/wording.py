@@ -18,3 +18,9 @@ def joined(items: list[str]) -> str:
 def unreadable_note(files: int) -> str:
     """``", 2 files unreadable"`` when any input file could not be read, else nothing."""
     return f", {counted(files, 'file')} unreadable" if files else ""
+
+
+def files_read(read: int, unchanged: int) -> str:
+    """``"86 files"``; with files not read again: ``"2 files (84 unchanged since landed)"``."""
+    return counted(read, "file") + (f" ({unchanged:,} unchanged since landed)" if unchanged
+                                    else "")

@@ -128,6 +128,62 @@ def test_loading_twice_lands_nothing_new(tmp_path, con):
     assert con.execute("select count(*) from raw.tweets").fetchone()[0] == 1
 
 
+def _read_again(folder, name: str) -> None:
+    """The file written again since it was read: the same bytes, a later modification time."""
+    os.utime(folder / name, ns=(0, (folder / name).stat().st_mtime_ns + 10**9))
+
+
+def test_a_file_landed_is_read_again_only_once_it_changed(tmp_path, con, monkeypatch):
+    """A collector's folder grows by new files every day: the files a run landed are not read
+    again while their size and modification time stay the same."""
+    folder = tmp_path / "in"
+    (folder / "day-1").mkdir(parents=True)
+    (folder / "day-1" / "a.jsonl").write_text(_page(TWEET) + "\n", encoding="utf-8")
+    (folder / "day-1" / "quiet.jsonl").write_text("", encoding="utf-8")
+    first = _load(con, folder, "run-1")
+    assert (len(first.files), first.unchanged_files, first.tweets_landed) == (2, 0, 1)
+    # a new day's file: only it is read
+    (folder / "day-2").mkdir()
+    (folder / "day-2" / "b.jsonl").write_text(_page(dict(TWEET, id="1900")) + "\n",
+                                              encoding="utf-8")
+    second = _load(con, folder, "run-2")
+    assert [file.path for file in second.files] == ["day-2/b.jsonl"]
+    assert (second.unchanged_files, second.tweets_landed) == (2, 1)
+    # nothing new: nothing read
+    third = _load(con, folder, "run-3")
+    assert (third.files, third.unchanged_files) == ([], 3)
+    # a file that grew, or was written again with the same size, is read again whole
+    with (folder / "day-1" / "a.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(_page(dict(TWEET, id="1901")) + "\n")
+    _read_again(folder, "day-2/b.jsonl")
+    fourth = _load(con, folder, "run-4")
+    assert sorted(file.path for file in fourth.files) == ["day-1/a.jsonl", "day-2/b.jsonl"]
+    assert (fourth.tweets_read, fourth.tweets_landed) == (3, 1)
+    # a new version of the reader reads every file again
+    monkeypatch.setattr(files_source, "READER_VERSION", files_source.READER_VERSION + 1)
+    fifth = _load(con, folder, "run-5")
+    assert (len(fifth.files), fifth.unchanged_files, fifth.tweets_landed) == (3, 0, 0)
+    assert con.execute("select count(*) from raw.tweets").fetchone()[0] == 3
+
+
+def test_a_build_copy_landed_before_files_were_told_apart_reads_them_once_more(tmp_path):
+    """raw.load_files of an older govpulse has no size or time: its next run reads every
+    file once, and the run after passes them as unchanged."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(_page(TWEET) + "\n", encoding="utf-8")
+    with duckdb.connect(str(tmp_path / "old.duckdb")) as con:
+        con.execute("create schema raw")
+        con.execute("create table raw.load_files (run_id varchar not null, source varchar not "
+                    "null, source_file varchar not null, file_kind varchar not null, tweets "
+                    "bigint not null, users bigint not null, skipped bigint not null, loaded_at "
+                    "timestamptz not null default current_timestamp)")
+        con.execute("insert into raw.load_files values ('run-0', 'files', 'a.jsonl', 'tweets', "
+                    "1, 1, 0, now())")
+        assert len(_load(con, folder, "run-1").files) == 1
+        assert _load(con, folder, "run-2").unchanged_files == 1
+
+
 def test_payloads_are_stored_zstd_compressed(tmp_path, con):
     # (why: the comment on RAW_DDL in extractors/landing.py)
     folder = tmp_path / "in"
@@ -185,6 +241,32 @@ def test_x_archive(tmp_path, con):
     assert (report.tweets_read, report.users_read, report.skipped) == (1, 1, 2)
     row = con.execute("select tweet_id, author_id, created_at::varchar from raw.tweets").fetchone()
     assert row[:2] == ("1051", "42") and row[2].startswith("2018-10-10 20:19:24")
+
+
+def test_an_archive_is_read_again_once_its_account_js_comes_or_changes(tmp_path, con):
+    """Whose an archive's tweets are is in the account.js beside them: an archive landed
+    without it is read again when it comes (even with an older time, as a copy may keep), and
+    one landed with it when it changes."""
+    data = tmp_path / "archive" / "data"
+    data.mkdir(parents=True)
+    (data / "tweets.js").write_text("window.YTD.tweets.part0 = " + json.dumps([
+        {"tweet": {"id_str": "1051", "full_text": "Road closed today",
+                   "created_at": "Wed Oct 10 20:19:24 +0000 2018", "entities": {}}}]),
+        encoding="utf-8")
+    assert _load(con, tmp_path / "archive", "run-1").unreadable_files == 1
+    account_js = data / "account.js"
+    account_js.write_text('window.YTD.account.part0 = [{"account": {"accountId": "42", '
+                          '"username": "DCLahore"}}]', encoding="utf-8")
+    older = (data / "tweets.js").stat().st_mtime_ns - 10**9
+    os.utime(account_js, ns=(older, older))
+    second = _load(con, tmp_path / "archive", "run-2")
+    assert (second.tweets_landed, second.unreadable_files) == (1, 0)
+    assert _load(con, tmp_path / "archive", "run-3").unchanged_files == 1
+    account_js.write_text(account_js.read_text(encoding="utf-8").replace("DCLahore", "DC_Lahore"),
+                          encoding="utf-8")
+    os.utime(account_js, ns=(0, older + 10 * 10**9))
+    assert [file.path for file in _load(con, tmp_path / "archive", "run-4").files] == [
+        "data/tweets.js"]
 
 
 def test_archive_without_account_js_is_reported(tmp_path, con):
@@ -289,7 +371,10 @@ def test_a_read_that_fails_half_way_keeps_whole_batches_and_a_rerun_lands_the_re
     assert con.execute(landed).fetchall() == [("180",), ("181",), ("190",), ("191",)]
     monkeypatch.setattr(jsonl_pages, "land_pages", real_land_pages)
     report = _load(con, folder, "run-2")
-    assert (report.tweets_read, report.tweets_landed) == (6, 2)
+    # the files of the batches that landed are not read again: only part-2.jsonl is
+    assert ([file.path for file in report.files], report.unchanged_files) == (
+        ["part-2.jsonl"], 2)
+    assert (report.tweets_read, report.tweets_landed) == (2, 2)
     assert [row[0] for row in con.execute(landed).fetchall()] == [
         "180", "181", "182", "190", "191", "192"]
 
@@ -311,9 +396,10 @@ def test_copies_across_batches_keep_the_first_by_file_and_line(tmp_path, con, mo
 
 def test_a_run_that_reads_its_files_again_counts_their_problems_once(tmp_path, con,
                                                                      monkeypatch):
-    """A retried extraction reads the batches its first try committed again, in the same
-    run: the summary's counts of skipped records and unreadable files stay those of one read,
-    and count every skipped record, beyond the first ones a file lists in raw.load_issues."""
+    """A retried extraction reads the files its first try landed again, in the same run, when
+    they changed since: the summary's counts of skipped records and unreadable files stay
+    those of one read, and count every skipped record, beyond the first ones a file lists in
+    raw.load_issues."""
     monkeypatch.setattr(files_source, "_MAX_REPORTED_PROBLEMS", 2)
     folder = tmp_path / "in"
     folder.mkdir()
@@ -321,9 +407,12 @@ def test_a_run_that_reads_its_files_again_counts_their_problems_once(tmp_path, c
     (folder / "latin1.jsonl").write_bytes(b"\xff\xfe not utf-8\n")
     land_registry(con, [RegistryAccount(line_number=2, handle="DCLahore",
                                         department="Lahore")], "registry.csv", "run-1")
-    for _ in range(2):
+    for read in range(2):
+        if read:
+            _read_again(folder, "bad.jsonl")
+            _read_again(folder, "latin1.jsonl")
         report = _load(con, folder)
-        assert (report.skipped, report.unreadable_files) == (3, 1)
+        assert (report.skipped, report.unreadable_files, report.unchanged_files) == (3, 1, 0)
     assert con.execute("select source_file, skipped from raw.load_files order by 1").fetchall() \
         == [("bad.jsonl", 3), ("latin1.jsonl", 0)]
     problems = run_problems(con)

@@ -183,7 +183,12 @@ def test_a_killed_run_leaves_the_published_warehouse_and_the_next_run_completes(
         demo_corpus, demo_warehouse, tmp_path):
     reference = demo_warehouse  # the same corpus, built once as of AS_OF_TEXT
     warehouse = tmp_path / "killed" / "govpulse.duckdb"
-    assert build_warehouse(demo_corpus.out_dir, demo_corpus.registry, warehouse,
+    # built first from the timelines alone, so that the first run killed has files to land
+    # (the replies): a run reads only the files it has not landed. copytree keeps each file's
+    # size and time: the runs below find the timelines landed.
+    timelines = tmp_path / "timelines-only"
+    shutil.copytree(demo_corpus.out_dir / "timelines", timelines / "timelines")
+    assert build_warehouse(timelines, demo_corpus.registry, warehouse,
                            "2026-11-20T00:00:00Z") == 0
     published_before = _digest(warehouse)
     command = [sys.executable, "-m", "govpulse.cli", "run", "--registry",
@@ -208,11 +213,16 @@ def test_a_killed_run_leaves_the_published_warehouse_and_the_next_run_completes(
         process.stdout.close()
         assert process.returncode == -signal.SIGKILL, f"{step!r} not seen:\n{''.join(seen)}"
         assert _digest(warehouse) == published_before, f"killed at {step!r}"
+    build = warehouse.parent / ".govpulse-build" / warehouse.name
+    # what the first run killed landed stays landed: the runs after it read no file again
+    with duckdb.connect(str(build), read_only=True) as con:
+        landed = con.execute("select count(distinct run_id), count(*) from raw.load_files "
+                             "where source_file like 'replies/%'").fetchone()
+    assert landed == (1, len(list((demo_corpus.out_dir / "replies").iterdir())))
     assert build_warehouse(demo_corpus.out_dir, demo_corpus.registry, warehouse,
                            AS_OF_TEXT) == 0
     assert marts_snapshot(warehouse) == marts_snapshot(reference)
-    with duckdb.connect(str(warehouse.parent / ".govpulse-build" / warehouse.name),
-                        read_only=True) as con:
+    with duckdb.connect(str(build), read_only=True) as con:
         duplicates = con.execute("select count(*) - count(distinct (tweet_id, fetched_at)) "
                                  "from raw.tweets").fetchone()[0]
     assert duplicates == 0

@@ -11,11 +11,12 @@ import dagster as dg
 from extractors.files_source import FilesReport
 from extractors.raw_export import ExportReport
 from extractors.x_source import XReport
-from govpulse.wording import counted, unreadable_note
+from govpulse.wording import counted, files_read, unreadable_note
 
 
 def files_summary(report: FilesReport) -> str:
-    return (f"{counted(len(report.files), 'file')}: {counted(report.tweets_read, 'tweet')} and "
+    return (f"{files_read(len(report.files), report.unchanged_files)}: "
+            f"{counted(report.tweets_read, 'tweet')} and "
             f"{counted(report.users_read, 'user')} read, {report.tweets_landed:,} and "
             f"{report.users_landed:,} new, {counted(report.skipped, 'record')} skipped"
             f"{unreadable_note(report.unreadable_files)}")

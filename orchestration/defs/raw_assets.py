@@ -138,6 +138,7 @@ def _extract_files(context: dg.AssetExecutionContext, warehouse: DuckDBResource,
     return ({
         "source": "files",
         "files": len(report.files),
+        "files_unchanged": report.unchanged_files,
         "tweets_read": report.tweets_read,
         "rows_landed": report.tweets_landed,
         "skipped_records": report.skipped,
