@@ -181,7 +181,7 @@ def _land_extracted(landing: RawLanding, report: FileReport, extracted: Extracte
 def _read_archive(path: Path, landing: RawLanding, report: FileReport) -> None:
     report.kind = "x_archive"
     try:
-        fetched_at = _modified_at(path)
+        fetched_at = _archive_written_at(path)
         owner = archive_account(path)
         items = read_ytd(path)
     except (ArchiveError, OSError, UnicodeDecodeError) as exc:
@@ -212,6 +212,15 @@ def _read_archive(path: Path, landing: RawLanding, report: FileReport) -> None:
 def _modified_at(path: Path) -> datetime:
     """When a file was written: the fetch time of records that do not say theirs."""
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+
+
+def _archive_written_at(tweets_js: Path) -> datetime:
+    """When an archive was written, the fetch time of its records: the later of its tweets'
+    file and the ``account.js`` beside it (a profile renamed since is a newer fetch)."""
+    written = _modified_at(tweets_js)
+    with contextlib.suppress(OSError):  # no account.js: the archive is reported unreadable
+        written = max(written, _modified_at(tweets_js.parent / "account.js"))
+    return written
 
 
 def read_file(path: Path, landing: RawLanding, display: str, lines: set[int] | None = None,

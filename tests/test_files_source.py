@@ -265,8 +265,13 @@ def test_an_archive_is_read_again_once_its_account_js_comes_or_changes(tmp_path,
     account_js.write_text(account_js.read_text(encoding="utf-8").replace("DCLahore", "DC_Lahore"),
                           encoding="utf-8")
     os.utime(account_js, ns=(0, older + 10 * 10**9))
-    assert [file.path for file in _load(con, tmp_path / "archive", "run-4").files] == [
-        "data/tweets.js"]
+    fourth = _load(con, tmp_path / "archive", "run-4")
+    assert [file.path for file in fourth.files] == ["data/tweets.js"]
+    # the archive's records were fetched when it was last written: the renamed profile is
+    # the newest fetch, not a copy of the first one dropped as already landed
+    assert fourth.users_landed == 1
+    assert con.execute("select username from raw.users order by fetched_at desc limit 1"
+                       ).fetchone()[0] == "DC_Lahore"
 
 
 def test_archive_without_account_js_is_reported(tmp_path, con):
