@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from extractors import json_codec, jsonl_pages
 from extractors.archive import (
@@ -37,6 +37,7 @@ READER_VERSION = 1
 _MAX_REPORTED_PROBLEMS = 1_000  # per file; the counts stay exact beyond it
 # Input read by DuckDB in one go; bounds what a batch holds in memory.
 _BATCH_BYTES = 256 * 2**20
+_LISTING_CHUNK = 100_000  # files whose names and versions go to DuckDB at once
 
 
 @dataclass
@@ -211,7 +212,13 @@ def _read_archive(path: Path, landing: RawLanding, report: FileReport) -> None:
 
 def _modified_at(path: Path) -> datetime:
     """When a file was written: the fetch time of records that do not say theirs."""
-    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    return _written_at(path.stat().st_mtime_ns)
+
+
+def _written_at(modified_ns: int) -> datetime:
+    """A modification time in ns as a moment, through ``stat``'s ``st_mtime`` (seconds plus
+    ns × 1e-9, in floating point): every reader dates a file's records to the same µs."""
+    return datetime.fromtimestamp(modified_ns // 10**9 + (modified_ns % 10**9) * 1e-9, tz=UTC)
 
 
 def _archive_written_at(tweets_js: Path) -> datetime:
@@ -254,27 +261,21 @@ def read_file(path: Path, landing: RawLanding, display: str, lines: set[int] | N
     return report
 
 
-def _with_status(paths: list[str]) -> list[tuple[str, os.stat_result | None]]:
-    """Each file with its ``stat`` (None for a file gone since it was listed: its read
-    reports why)."""
-    listed = []
-    for path in paths:
-        try:
-            status = os.stat(path)
-        except OSError:
-            status = None
-        listed.append((path, status))
-    return listed
+class _Listed(NamedTuple):
+    """A file to read, with what will tell it unchanged once landed (``_file_version``)."""
+
+    path: str
+    size: int | None  # None: gone since it was listed (its read says why)
+    modified_ns: int | None
 
 
-def _batches(listed: list[tuple[str, os.stat_result | None]]
-             ) -> Iterator[list[tuple[str, os.stat_result | None]]]:
+def _batches(listed: list[_Listed]) -> Iterator[list[_Listed]]:
     """Consecutive files holding about ``_BATCH_BYTES`` of input."""
-    batch: list[tuple[str, os.stat_result | None]] = []
+    batch: list[_Listed] = []
     held = 0
-    for path, status in listed:
-        batch.append((path, status))
-        held += status.st_size if status else 0
+    for file in listed:
+        batch.append(file)
+        held += file.size or 0
         if held >= _BATCH_BYTES:
             yield batch
             batch, held = [], 0
@@ -282,51 +283,94 @@ def _batches(listed: list[tuple[str, os.stat_result | None]]
         yield batch
 
 
-def _file_version(path: str, status: os.stat_result | None) -> tuple[int, int] | None:
+def _file_version(path: str) -> tuple[int | None, int | None]:
     """What tells that a file landed before is unchanged: its size and modification time
-    (ns). For an archive's tweets, the later of theirs and of the ``account.js`` beside them,
-    which says whose they are. None for a file gone since it was listed."""
-    if status is None:
-        return None
+    (ns), the time its records were fetched when they do not say theirs. For an archive's
+    tweets, the later of theirs and of the ``account.js`` beside them, which says whose they
+    are (``_archive_written_at``). (None, None) for a file gone since it was listed."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None, None
     modified = status.st_mtime_ns
-    if is_archive_tweet_file(os.path.basename(path)):
+    if path[-3:].lower() == ".js" and is_archive_tweet_file(os.path.basename(path)):
         with contextlib.suppress(OSError):  # no account.js: the archive is unreadable
             modified = max(modified, os.stat(os.path.join(os.path.dirname(path),
                                                           "account.js")).st_mtime_ns)
     return status.st_size, modified
 
 
-def _shown_name(path: str, input_dir: Path) -> str:
-    """A file's name as reports and ``raw`` show it: relative to the input folder."""
-    return path.removeprefix(os.path.join(str(input_dir), ""))
+def _shown_name(path: str, folder: str) -> str:
+    """A file's name as reports and ``raw`` show it: relative to the input folder (``folder``
+    is its path ending in a separator, which starts every path ``discover`` lists), with
+    U+FFFD for the bytes of a name that is not UTF-8."""
+    name = path[len(folder):]
+    return name if name.isascii() else name.encode("utf-8", "surrogateescape").decode(
+        "utf-8", "replace")
 
 
-def _read_batch(batch: list[tuple[str, os.stat_result | None]], input_dir: Path,
-                landing: RawLanding, use_duckdb: bool) -> Iterator[FileReport]:
-    for report, (path, status) in zip(_read_batch_files(batch, input_dir, landing,
-                                                        use_duckdb), batch, strict=True):
-        version = _file_version(path, status)
+def _named_in_utf8(path: str) -> bool:
+    """Whether a file's name is UTF-8 (Linux allows any bytes; DuckDB and ``raw`` do not)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _listing(paths: list[str], input_dir: Path
+             ) -> Iterator[tuple[list[str], list[int | None], list[int | None]]]:
+    """The names ``raw`` knows ``paths`` by, with their ``_file_version``, in chunks of
+    ``_LISTING_CHUNK`` files."""
+    folder = os.path.join(str(input_dir), "")
+    for start in range(0, len(paths), _LISTING_CHUNK):
+        names, sizes, modified = [], [], []
+        for path in paths[start:start + _LISTING_CHUNK]:
+            size, modified_ns = _file_version(path)
+            names.append(_shown_name(path, folder))
+            sizes.append(size)
+            modified.append(modified_ns)
+        yield names, sizes, modified
+
+
+def _not_landed(paths: list[str], input_dir: Path, landing: RawLanding) -> list[_Listed]:
+    """The files of ``paths`` that ``raw`` does not hold as they are now, in their order."""
+    return [_Listed(paths[position], size, modified) for position, size, modified
+            in landing.files_not_landed(_listing(paths, input_dir), READER_VERSION)]
+
+
+def _read_batch(batch: list[_Listed], input_dir: Path, landing: RawLanding,
+                use_duckdb: bool) -> Iterator[FileReport]:
+    for report, file in zip(_read_batch_files(batch, input_dir, landing, use_duckdb), batch,
+                            strict=True):
         # a file that could not be read is read again next time (an archive's account.js
         # may come, a broken file be mended while keeping its time)
-        if version is not None and not report.unreadable:
-            report.size, report.modified_ns = version
+        if file.size is not None and not report.unreadable:
+            report.size, report.modified_ns = file.size, file.modified_ns
         yield report
 
 
-def _read_batch_files(batch: list[tuple[str, os.stat_result | None]], input_dir: Path,
-                      landing: RawLanding, use_duckdb: bool) -> Iterator[FileReport]:
-    shown = {path: _shown_name(path, input_dir) for path, _ in batch}
+def _read_batch_files(batch: list[_Listed], input_dir: Path, landing: RawLanding,
+                      use_duckdb: bool) -> Iterator[FileReport]:
+    folder = os.path.join(str(input_dir), "")
+    shown = {file.path: _shown_name(file.path, folder) for file in batch}
+    misnamed = {path for path in shown if not _named_in_utf8(path)}
     # nothing to read in an empty file (a day's timeline without posts); an empty archive
     # file is read, to say it is unreadable
-    empty = {path for path, status in batch
-             if status and status.st_size == 0
-             and not is_archive_tweet_file(os.path.basename(path))}
-    fast = [(path, shown[path], datetime.fromtimestamp(status.st_mtime, tz=UTC))
-            for path, status in batch
-            if use_duckdb and status and path not in empty
-            and jsonl_pages.eligible(path, status.st_size)]
+    empty = {file.path for file in batch
+             if file.size == 0 and not is_archive_tweet_file(os.path.basename(file.path))}
+    fast = [(file.path, shown[file.path], _written_at(file.modified_ns))
+            for file in batch
+            if use_duckdb and file.size is not None and file.path not in empty
+            and file.path not in misnamed
+            and jsonl_pages.eligible(file.path, file.size)]
     landed = jsonl_pages.land_pages(landing, fast) if fast else {}
-    for path, _ in batch:
+    for path in shown:
+        if path in misnamed:
+            landing.add_issue(shown[path], None, "unreadable_file",
+                              "its name is not UTF-8 (shown with U+FFFD): rename it to read it")
+            yield FileReport(path=shown[path], unreadable=True)
+            continue
         if path in empty:
             yield FileReport(path=shown[path])
             continue
@@ -357,15 +401,9 @@ def load_files(input_dir: Path, landing: RawLanding,
     ``use_duckdb=False`` reads every line in Python (the reference the DuckDB path is
     tested against).
     """
-    listed = _with_status(discover(input_dir))
-    versions = [(_shown_name(path, input_dir), _file_version(path, status))
-                for path, status in listed]
-    unchanged = landing.unchanged_files(
-        [(name, *version) for name, version in versions if version is not None],
-        READER_VERSION)
-    to_read = [(path, status) for path, status in listed
-               if _shown_name(path, input_dir) not in unchanged]
-    report = FilesReport(unchanged_files=len(listed) - len(to_read))
+    paths = discover(input_dir)
+    to_read = _not_landed(paths, input_dir, landing)
+    report = FilesReport(unchanged_files=len(paths) - len(to_read))
     for batch in _batches(to_read):
         for file_report in _read_batch(batch, input_dir, landing, use_duckdb):
             landing.add_file(file_report.path, file_report.kind, file_report.tweets,

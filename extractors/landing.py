@@ -20,6 +20,7 @@ from datetime import datetime
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from extractors.memory_limit import landing_memory_limit
 from extractors.registry import RegistryAccount
@@ -244,25 +245,41 @@ class RawLanding:
         self._files.append((self.run_id, self.source, source_file, file_kind, tweets, users,
                             skipped, file_bytes, file_modified_ns, reader_version))
 
-    def unchanged_files(self, files: list[tuple[str, int, int]],
-                        reader_version: int) -> set[str]:
-        """Of ``files`` (name, bytes, modification time in ns), those landed by a run that read
-        them with the same size and modification time, by the same version of the reader."""
-        if not files:
-            return set()
-        self.con.register("files_listed", pd.DataFrame(
-            files, columns=["source_file", "file_bytes", "file_modified_ns"]))
+    def files_not_landed(self, listing: Iterable[tuple[list[str], list[int | None],
+                                                       list[int | None]]],
+                         reader_version: int) -> list[tuple[int, int | None, int | None]]:
+        """Of the files listed, those not landed by a run that read them with the same size
+        and modification time, by the same version of the reader: (place in the listing,
+        bytes, modification time in ns), in that order.
+
+        ``listing`` comes in chunks of columns (names, bytes, times; None for a file gone):
+        a folder of millions of landed files goes to DuckDB a chunk at a time and only the
+        files to read come back, so Python holds a chunk, not the folder (and columns of text
+        and numbers give its garbage collector nothing to walk, where a tuple a file did)."""
+        self.con.execute("create or replace temp table files_listed (position bigint, "
+                         "source_file varchar, file_bytes bigint, file_modified_ns bigint)")
         try:
-            return {name for name, in self.con.execute(
-                "select listed.source_file from files_listed as listed "
-                "semi join raw.load_files as landed "
+            position = 0
+            for names, sizes, modified in listing:
+                self.con.register("files_listed_chunk", pa.table({
+                    "position": pa.array(range(position, position + len(names)), pa.int64()),
+                    "source_file": pa.array(names, pa.string()),
+                    "file_bytes": pa.array(sizes, pa.int64()),
+                    "file_modified_ns": pa.array(modified, pa.int64())}))
+                self.con.execute("insert into files_listed select * from files_listed_chunk")
+                self.con.unregister("files_listed_chunk")
+                position += len(names)
+            return self.con.execute(
+                "select listed.position, listed.file_bytes, listed.file_modified_ns "
+                "from files_listed as listed "
+                "anti join raw.load_files as landed "
                 "on landed.source = ? and landed.reader_version = ? "
                 "and landed.source_file = listed.source_file "
                 "and landed.file_bytes = listed.file_bytes "
-                "and landed.file_modified_ns = listed.file_modified_ns",
-                [self.source, reader_version]).fetchall()}
+                "and landed.file_modified_ns = listed.file_modified_ns "
+                "order by listed.position", [self.source, reader_version]).fetchall()
         finally:
-            self.con.unregister("files_listed")
+            self.con.execute("drop table if exists files_listed")
 
     def stage_sql(self, *, tweets: str, users: str) -> None:
         """Stage rows selected by SQL on this connection (the stage tables' column order)."""

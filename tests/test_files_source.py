@@ -166,6 +166,32 @@ def test_a_file_landed_is_read_again_only_once_it_changed(tmp_path, con, monkeyp
     assert con.execute("select count(*) from raw.tweets").fetchone()[0] == 3
 
 
+def test_the_listing_is_checked_in_chunks_and_the_files_to_read_keep_their_order(
+        tmp_path, con, monkeypatch):
+    """A year of a collector's files is millions: the listing goes to DuckDB a chunk at a
+    time and only the files to read come back, in file-name order, with their size and time;
+    a file gone since it was listed is read (its read says why)."""
+    monkeypatch.setattr(files_source, "_LISTING_CHUNK", 2)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for number in range(5):
+        (folder / f"day-{number}.jsonl").write_text(
+            _page(dict(TWEET, id=f"19{number}")) + "\n", encoding="utf-8")
+    assert _load(con, folder, "run-1").tweets_landed == 5
+    for number in (4, 1):
+        _read_again(folder, f"day-{number}.jsonl")
+    (folder / "day-5.jsonl").write_text(_page(dict(TWEET, id="195")) + "\n", encoding="utf-8")
+    second = _load(con, folder, "run-2")
+    assert ([file.path for file in second.files], second.unchanged_files) == (
+        ["day-1.jsonl", "day-4.jsonl", "day-5.jsonl"], 3)
+    status = os.stat(folder / "day-4.jsonl")
+    assert (second.files[1].size, second.files[1].modified_ns) == (status.st_size,
+                                                                    status.st_mtime_ns)
+    paths = [str(folder / name) for name in ("day-0.jsonl", "gone.jsonl", "day-2.jsonl")]
+    assert RawLanding(con, run_id="run-3", source="files").files_not_landed(
+        files_source._listing(paths, folder), files_source.READER_VERSION) == [(1, None, None)]
+
+
 def test_a_build_copy_landed_before_files_were_told_apart_reads_them_once_more(tmp_path):
     """raw.load_files of an older govpulse has no size or time: its next run reads every
     file once, and the run after passes them as unchanged."""
@@ -327,7 +353,6 @@ def test_a_folder_that_cannot_be_listed_stops_the_landing_and_is_named(
 def test_files_gone_since_they_were_listed_are_reported_and_the_rest_lands(
         tmp_path, con, monkeypatch):
     """A collector may move files away while govpulse reads the folder."""
-    from extractors import files_source
     folder = tmp_path / "in"
     (folder / "tweets" / "data").mkdir(parents=True)
     (folder / "here.jsonl").write_text(_page(TWEET) + "\n", encoding="utf-8")
@@ -349,9 +374,31 @@ def test_files_gone_since_they_were_listed_are_reported_and_the_rest_lands(
     assert all("No such file" in detail for _, _, detail in issues)
 
 
+@pytest.mark.parametrize("use_duckdb", [True, False])
+def test_a_file_whose_name_is_not_utf8_is_reported_and_the_rest_lands(tmp_path, con,
+                                                                       use_duckdb):
+    """Linux names files with any bytes; DuckDB and raw take UTF-8 text only."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.jsonl").write_text(_page(TWEET) + "\n", encoding="utf-8")
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.jsonl"), "w", encoding="utf-8") as out:
+        out.write(_page(dict(TWEET, id="1999")) + "\n")
+    for run in ("run-1", "run-2"):  # read, and reported, at every run until renamed
+        report = load_files(folder, RawLanding(con, run_id=run, source="files"),
+                            use_duckdb=use_duckdb)
+        assert {file.path: file.unreadable for file in report.files} == {
+            "caf\ufffd.jsonl": True, **({"good.jsonl": False} if run == "run-1" else {})}
+        assert (report.unreadable_files, report.skipped) == (1, 0)
+    assert con.execute("select tweet_id from raw.tweets").fetchall() == [(TWEET["id"],)]
+    assert con.execute("select distinct source_file, issue_kind, detail from raw.load_issues"
+                       ).fetchall() == [("caf\ufffd.jsonl", "unreadable_file",
+                                         "its name is not UTF-8 (shown with U+FFFD): rename it "
+                                         "to read it")]
+
+
 def test_a_read_that_fails_half_way_keeps_whole_batches_and_a_rerun_lands_the_rest(
         tmp_path, con, monkeypatch):
-    from extractors import files_source, jsonl_pages
+    from extractors import jsonl_pages
     folder = tmp_path / "in"
     folder.mkdir()
     for number in range(3):  # one file per batch: batches 1 and 2 land before 3 fails
@@ -385,7 +432,6 @@ def test_a_read_that_fails_half_way_keeps_whole_batches_and_a_rerun_lands_the_re
 
 
 def test_copies_across_batches_keep_the_first_by_file_and_line(tmp_path, con, monkeypatch):
-    from extractors import files_source
     folder = tmp_path / "in"
     (folder / "a").mkdir(parents=True)
     (folder / "a" / "b.jsonl").write_text(_page(dict(TWEET, text="first")) + "\n",
