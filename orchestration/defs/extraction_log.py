@@ -53,8 +53,8 @@ def retry_notice(problem: str, retry_number: int, policy: dg.RetryPolicy) -> str
             f"({counted(left, 'retry', 'retries')} left)")
 
 
-def retry_wait_notice(retry_number: int, policy: dg.RetryPolicy) -> str:
-    """What a retry under ``policy`` says while it waits before trying again."""
+def retry_wait_notice(retry_number: int, policy: dg.RetryPolicy, delay: float) -> str:
+    """What a retry under ``policy`` says while it waits ``delay`` seconds (the delay it
+    waits, computed once: a policy with jitter gives another each time)."""
     return (f"try {retry_number + 1} of {policy.max_retries + 1}: waiting "
-            f"{policy.calculate_delay(retry_number):.0f} s before extracting again "
-            "(an interrupt stops the run)")
+            f"{delay:.0f} s before extracting again (an interrupt stops the run)")

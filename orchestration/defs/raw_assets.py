@@ -118,7 +118,7 @@ def _wait_before_trying_again(context: dg.AssetExecutionContext) -> None:
     if not context.retry_number:
         return
     delay = EXTRACTION_BACKOFF.calculate_delay(context.retry_number)
-    context.log.info(retry_wait_notice(context.retry_number, EXTRACTION_BACKOFF))
+    context.log.info(retry_wait_notice(context.retry_number, EXTRACTION_BACKOFF, delay))
     time.sleep(delay)
 
 
