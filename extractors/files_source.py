@@ -222,12 +222,19 @@ def _written_at(modified_ns: int) -> datetime:
 
 
 def _archive_written_at(tweets_js: Path) -> datetime:
-    """When an archive was written, the fetch time of its records: the later of its tweets'
-    file and the ``account.js`` beside it (a profile renamed since is a newer fetch)."""
-    written = _modified_at(tweets_js)
-    with contextlib.suppress(OSError):  # no account.js: the archive is reported unreadable
-        written = max(written, _modified_at(tweets_js.parent / "account.js"))
-    return written
+    """When an archive was written, the fetch time of its records (``_written_ns``)."""
+    return _written_at(_written_ns(str(tweets_js), tweets_js.stat().st_mtime_ns))
+
+
+def _written_ns(path: str, modified_ns: int) -> int:
+    """When a file was written (ns), given its modification time: for an archive's tweets,
+    the later of theirs and of the ``account.js`` beside them, which says whose they are (a
+    profile renamed since is a newer fetch, and the archive is read again)."""
+    if path[-3:].lower() == ".js" and is_archive_tweet_file(os.path.basename(path)):
+        with contextlib.suppress(OSError):  # no account.js: the archive is unreadable
+            return max(modified_ns, os.stat(os.path.join(os.path.dirname(path),
+                                                         "account.js")).st_mtime_ns)
+    return modified_ns
 
 
 def read_file(path: Path, landing: RawLanding, display: str, lines: set[int] | None = None,
@@ -284,20 +291,14 @@ def _batches(listed: list[_Listed]) -> Iterator[list[_Listed]]:
 
 
 def _file_version(path: str) -> tuple[int | None, int | None]:
-    """What tells that a file landed before is unchanged: its size and modification time
-    (ns), the time its records were fetched when they do not say theirs. For an archive's
-    tweets, the later of theirs and of the ``account.js`` beside them, which says whose they
-    are (``_archive_written_at``). (None, None) for a file gone since it was listed."""
+    """What tells that a file landed before is unchanged: its size and when it was written
+    (``_written_ns``), the fetch time of its records that do not say theirs. (None, None)
+    for a file gone since it was listed."""
     try:
         status = os.stat(path)
     except OSError:
         return None, None
-    modified = status.st_mtime_ns
-    if path[-3:].lower() == ".js" and is_archive_tweet_file(os.path.basename(path)):
-        with contextlib.suppress(OSError):  # no account.js: the archive is unreadable
-            modified = max(modified, os.stat(os.path.join(os.path.dirname(path),
-                                                          "account.js")).st_mtime_ns)
-    return status.st_size, modified
+    return status.st_size, _written_ns(path, status.st_mtime_ns)
 
 
 def _shown_name(path: str, folder: str) -> str:
