@@ -195,3 +195,27 @@ def test_each_checkout_of_an_ab_runs_first_in_half_of_the_pairs() -> None:
 def test_the_ab_builds_the_first_working_day_after_the_bench_s(as_of: datetime, day: int
                                                                 ) -> None:
     assert ab_day.first_working_day(as_of) == day
+
+
+def test_the_pass_over_bench_gives_the_warehouse_every_file_of_its_folder_as_landed(
+        tmp_path) -> None:
+    """bench/pass_over.py writes raw.load_files without reading the files: the landing must
+    find each of them landed, or it would time reading them instead."""
+    import duckdb
+
+    from bench import pass_over
+    from extractors.files_source import load_files
+    from extractors.landing import RawLanding
+
+    page = tmp_path / "page.jsonl"
+    page.write_text(pass_over.PAGE, encoding="utf-8")
+    folder = tmp_path / "collection"
+    folder.mkdir()
+    for files in (3, 7):  # the folder grows from one size to the next
+        pass_over._grow_folder(folder, page, files, per_day=2)
+        pass_over._landed_state(tmp_path / "w.duckdb", page, files, per_day=2)
+        assert sorted(path.name for path in folder.iterdir()) == [
+            f"day-{day:04d}" for day in range((files + 1) // 2)]
+        with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+            report = load_files(folder, RawLanding(con, run_id="again", source="files"))
+        assert (report.files, report.unchanged_files) == ([], files)
