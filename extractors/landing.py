@@ -247,37 +247,42 @@ class RawLanding:
 
     def files_not_landed(self, listing: Iterable[tuple[list[str], list[int | None],
                                                        list[int | None]]],
-                         reader_version: int) -> list[tuple[int, int | None, int | None]]:
-        """Of the files listed, those not landed by a run that read them with the same size
-        and modification time, by the same version of the reader: (place in the listing,
-        bytes, modification time in ns), in that order.
+                         reader_version: int
+                         ) -> tuple[int, list[tuple[int, str, int | None, int | None]]]:
+        """How many files were listed, and those of them not landed by a run that read them
+        with the same size and modification time, by the same version of the reader: (place
+        in the listing, name, bytes, modification time in ns), in order of name.
 
         ``listing`` comes in chunks of columns (names, bytes, times; None for a file gone):
         a folder of millions of landed files goes to DuckDB a chunk at a time and only the
         files to read come back, so Python holds a chunk, not the folder (and columns of text
-        and numbers give its garbage collector nothing to walk, where a tuple a file did)."""
+        and numbers give its garbage collector nothing to walk, where a tuple a file did).
+        The order of name is Python's: that of the names' UTF-8 bytes, which sort as their
+        code points, whatever the connection's collation."""
         self.con.execute("create or replace temp table files_listed (position bigint, "
                          "source_file varchar, file_bytes bigint, file_modified_ns bigint)")
         try:
-            position = 0
+            listed = 0
             for names, sizes, modified in listing:
                 self.con.register("files_listed_chunk", pa.table({
-                    "position": pa.array(range(position, position + len(names)), pa.int64()),
+                    "position": pa.array(range(listed, listed + len(names)), pa.int64()),
                     "source_file": pa.array(names, pa.string()),
                     "file_bytes": pa.array(sizes, pa.int64()),
                     "file_modified_ns": pa.array(modified, pa.int64())}))
                 self.con.execute("insert into files_listed select * from files_listed_chunk")
                 self.con.unregister("files_listed_chunk")
-                position += len(names)
-            return self.con.execute(
-                "select listed.position, listed.file_bytes, listed.file_modified_ns "
+                listed += len(names)
+            return listed, self.con.execute(
+                "select listed.position, listed.source_file, listed.file_bytes, "
+                "listed.file_modified_ns "
                 "from files_listed as listed "
                 "anti join raw.load_files as landed "
                 "on landed.source = ? and landed.reader_version = ? "
                 "and landed.source_file = listed.source_file "
                 "and landed.file_bytes = listed.file_bytes "
                 "and landed.file_modified_ns = listed.file_modified_ns "
-                "order by listed.position", [self.source, reader_version]).fetchall()
+                "order by encode(listed.source_file), listed.position",
+                [self.source, reader_version]).fetchall()
         finally:
             self.con.execute("drop table if exists files_listed")
 

@@ -169,27 +169,33 @@ def test_a_file_landed_is_read_again_only_once_it_changed(tmp_path, con, monkeyp
 def test_the_listing_is_checked_in_chunks_and_the_files_to_read_keep_their_order(
         tmp_path, con, monkeypatch):
     """A year of a collector's files is millions: the listing goes to DuckDB a chunk at a
-    time and only the files to read come back, in file-name order, with their size and time;
-    a file gone since it was listed is read (its read says why)."""
+    time and only the files to read come back, in order of name (Python's, whatever order
+    the folder lists them in), with their size and time; a file gone since it was listed is
+    read (its read says why)."""
     monkeypatch.setattr(files_source, "_LISTING_CHUNK", 2)
     folder = tmp_path / "in"
     folder.mkdir()
-    for number in range(5):
-        (folder / f"day-{number}.jsonl").write_text(
-            _page(dict(TWEET, id=f"19{number}")) + "\n", encoding="utf-8")
+    names = ["day-0.jsonl", "Day-1.jsonl", "day-2.jsonl", "d\u00e9j\u00e0-3.jsonl",
+             "day-4.jsonl"]
+    for number, name in enumerate(names):
+        (folder / name).write_text(_page(dict(TWEET, id=f"19{number}")) + "\n",
+                                   encoding="utf-8")
     assert _load(con, folder, "run-1").tweets_landed == 5
-    for number in (4, 1):
-        _read_again(folder, f"day-{number}.jsonl")
+    for name in ("day-4.jsonl", "Day-1.jsonl", "d\u00e9j\u00e0-3.jsonl"):
+        _read_again(folder, name)
     (folder / "day-5.jsonl").write_text(_page(dict(TWEET, id="195")) + "\n", encoding="utf-8")
     second = _load(con, folder, "run-2")
     assert ([file.path for file in second.files], second.unchanged_files) == (
-        ["day-1.jsonl", "day-4.jsonl", "day-5.jsonl"], 3)
+        sorted(["Day-1.jsonl", "day-4.jsonl", "day-5.jsonl", "d\u00e9j\u00e0-3.jsonl"]), 2)
     status = os.stat(folder / "day-4.jsonl")
     assert (second.files[1].size, second.files[1].modified_ns) == (status.st_size,
                                                                     status.st_mtime_ns)
-    paths = [str(folder / name) for name in ("day-0.jsonl", "gone.jsonl", "day-2.jsonl")]
+    size, modified = files_source._file_version(str(folder / "day-2.jsonl"))
+    chunks = [(["z.jsonl", "gone.jsonl"], [None, None], [None, None]),
+              (["day-2.jsonl", "Z.jsonl"], [size, 1], [modified, 1])]
     assert RawLanding(con, run_id="run-3", source="files").files_not_landed(
-        files_source._listing(paths, folder), files_source.READER_VERSION) == [(1, None, None)]
+        chunks, files_source.READER_VERSION) == (
+            4, [(3, "Z.jsonl", 1, 1), (1, "gone.jsonl", None, None), (0, "z.jsonl", None, None)])
 
 
 def test_a_build_copy_landed_before_files_were_told_apart_reads_them_once_more(tmp_path):
@@ -356,7 +362,7 @@ def test_files_gone_since_they_were_listed_are_reported_and_the_rest_lands(
     folder = tmp_path / "in"
     (folder / "tweets" / "data").mkdir(parents=True)
     (folder / "here.jsonl").write_text(_page(TWEET) + "\n", encoding="utf-8")
-    listed = files_source.discover(folder)
+    listed = list(files_source.discover(folder))
     gone = [str(folder / "gone.jsonl"), str(folder / "gone.json"),
             str(folder / "tweets" / "data" / "tweets.js")]
     monkeypatch.setattr(files_source, "discover", lambda _: sorted(listed + gone))
