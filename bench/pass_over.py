@@ -37,6 +37,9 @@ from extractors.landing import RawLanding, ensure_raw_schema  # noqa: E402
 from govpulse.settings import build_connection_config  # noqa: E402
 
 RUNS = 3
+# a file's name in the folder, by its day and its place in the day (Python's and DuckDB's
+# format() read the same pattern)
+FILE_NAME = "day-{:04d}/replies-{:06d}.jsonl"
 PAGE = ('{"data": [{"id": "1", "text": "Road closed today", "author_id": "42", '
         '"created_at": "2026-11-30T09:00:00.000Z"}], "includes": {"users": [{"id": "42", '
         '"username": "DCLahore", "name": "DC Lahore"}]}}\n')
@@ -48,14 +51,14 @@ def _grow_folder(folder: Path, page: Path, files: int, per_day: int) -> None:
     present = sum(len(names) for _, _, names in os.walk(folder))
     modified = page.stat().st_mtime_ns
     for number in range(present, files):
-        day = folder / f"day-{number // per_day:04d}"
-        source = page.parent / "pages" / day.name
+        file = folder / FILE_NAME.format(number // per_day, number % per_day)
+        source = page.parent / "pages" / file.parent.name
         if not source.is_file():
-            day.mkdir(exist_ok=True)
+            file.parent.mkdir(exist_ok=True)
             source.parent.mkdir(exist_ok=True)
             shutil.copyfile(page, source)
             os.utime(source, ns=(modified, modified))
-        os.link(source, day / f"replies-{number % per_day:06d}.jsonl")
+        os.link(source, file)
 
 
 def _landed_state(database: Path, page: Path, files: int, per_day: int) -> None:
@@ -67,11 +70,10 @@ def _landed_state(database: Path, page: Path, files: int, per_day: int) -> None:
         con.execute(
             "insert into raw.load_files (run_id, source, source_file, file_kind, tweets, "
             "users, skipped, file_bytes, file_modified_ns, reader_version) "
-            "select 'landed', 'files', format('day-{:04d}/replies-{:06d}.jsonl', "
-            "n // $per_day, n % $per_day), 'tweets', 1, 1, 0, $bytes, $modified, $version "
-            "from range($files) as numbers(n)",
-            {"per_day": per_day, "bytes": status.st_size, "modified": status.st_mtime_ns,
-             "version": READER_VERSION, "files": files})
+            "select 'landed', 'files', format($name, n // $per_day, n % $per_day), 'tweets', "
+            "1, 1, 0, $bytes, $modified, $version from range($files) as numbers(n)",
+            {"name": FILE_NAME, "per_day": per_day, "bytes": status.st_size,
+             "modified": status.st_mtime_ns, "version": READER_VERSION, "files": files})
 
 
 def _pass_over(database: Path, folder: Path) -> tuple[float, int, int, int]:

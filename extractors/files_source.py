@@ -272,6 +272,7 @@ class _Listed(NamedTuple):
     """A file to read, with what will tell it unchanged once landed (``_file_version``)."""
 
     path: str
+    name: str  # as reports and ``raw`` show it (``_shown_name``)
     size: int | None  # None: gone since it was listed (its read says why)
     modified_ns: int | None
 
@@ -312,6 +313,8 @@ def _shown_name(path: str, folder: str) -> str:
 
 def _named_in_utf8(path: str) -> bool:
     """Whether a file's name is UTF-8 (Linux allows any bytes; DuckDB and ``raw`` do not)."""
+    if path.isascii():
+        return True
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
@@ -329,10 +332,9 @@ def _listing(paths: Iterable[str], folder: str, misnamed: dict[int, str]
     modified: list[int | None] = []
     for position, path in enumerate(paths):
         size, modified_ns = _file_version(path)
-        name = _shown_name(path, folder)
-        if folder + name != path:
+        if not _named_in_utf8(path):
             misnamed[position] = path
-        names.append(name)
+        names.append(_shown_name(path, folder))
         sizes.append(size)
         modified.append(modified_ns)
         if len(names) == _LISTING_CHUNK:
@@ -349,14 +351,13 @@ def _not_landed(input_dir: Path, landing: RawLanding) -> tuple[int, list[_Listed
     misnamed: dict[int, str] = {}
     listed, to_read = landing.files_not_landed(_listing(discover(input_dir), folder, misnamed),
                                                READER_VERSION)
-    return listed, [_Listed(misnamed.get(position) or folder + name, size, modified)
+    return listed, [_Listed(misnamed.get(position) or folder + name, name, size, modified)
                     for position, name, size, modified in to_read]
 
 
-def _read_batch(batch: list[_Listed], input_dir: Path, landing: RawLanding,
+def _read_batch(batch: list[_Listed], landing: RawLanding,
                 use_duckdb: bool) -> Iterator[FileReport]:
-    for report, file in zip(_read_batch_files(batch, input_dir, landing, use_duckdb), batch,
-                            strict=True):
+    for report, file in zip(_read_batch_files(batch, landing, use_duckdb), batch, strict=True):
         # a file that could not be read is read again next time (an archive's account.js
         # may come, a broken file be mended while keeping its time)
         if file.size is not None and not report.unreadable:
@@ -364,10 +365,9 @@ def _read_batch(batch: list[_Listed], input_dir: Path, landing: RawLanding,
         yield report
 
 
-def _read_batch_files(batch: list[_Listed], input_dir: Path, landing: RawLanding,
+def _read_batch_files(batch: list[_Listed], landing: RawLanding,
                       use_duckdb: bool) -> Iterator[FileReport]:
-    folder = os.path.join(str(input_dir), "")
-    shown = {file.path: _shown_name(file.path, folder) for file in batch}
+    shown = {file.path: file.name for file in batch}
     misnamed = {path for path in shown if not _named_in_utf8(path)}
     # nothing to read in an empty file (a day's timeline without posts); an empty archive
     # file is read, to say it is unreadable
@@ -418,7 +418,7 @@ def load_files(input_dir: Path, landing: RawLanding,
     listed, to_read = _not_landed(input_dir, landing)
     report = FilesReport(unchanged_files=listed - len(to_read))
     for batch in _batches(to_read):
-        for file_report in _read_batch(batch, input_dir, landing, use_duckdb):
+        for file_report in _read_batch(batch, landing, use_duckdb):
             landing.add_file(file_report.path, file_report.kind, file_report.tweets,
                              file_report.users, file_report.skipped, file_report.size,
                              file_report.modified_ns, READER_VERSION)
