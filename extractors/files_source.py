@@ -411,7 +411,8 @@ def load_files(input_dir: Path, landing: RawLanding,
     record read in one run keep the first by file and line, within a batch and across them.
     A file a run landed is not read again while its size and modification time stay the same
     (a collector's folder grows by new files each day; reading it whole again would take
-    longer every day and land nothing); one that grew or was rewritten is read again whole.
+    longer every day and land nothing); one that grew or was rewritten is read again whole,
+    and its records unchanged at their line do not land again (``RawLanding``).
     ``use_duckdb=False`` reads every line in Python (the reference the DuckDB path is
     tested against).
     """

@@ -5,7 +5,8 @@ Rows are staged in temporary tables while a source is read and enter the
 nothing of what was staged (the next run reads the same input again), and a
 record already landed with the same fetch time is never landed twice (of copies
 staged together, the first by file, line and place in the line: a page's ``data``
-before its ``includes``). The newest fetch of a tweet wins
+before its ``includes``), nor is a record read again from the file and line it was
+landed from, unchanged (a file that grew). The newest fetch of a tweet wins
 downstream (staging), so the raw tables keep every distinct fetch.
 """
 
@@ -147,6 +148,23 @@ where rowid in (
       and landed.fetched_at between (select min(fetched_at) from stage_{table})
                                 and (select max(fetched_at) from stage_{table})
 )
+"""
+
+
+# Of the records read again from files landed before (a file that grew, an archive whose
+# account.js changed), those identical to one landed from the same line of the same file: the
+# same record, not a newer fetch, though a record that does not say when it was fetched (no
+# __twarc.retrieved_at) is dated by its file, whose time moved. (So a file written again whose
+# record went back to what it was before a newer fetch elsewhere keeps that newer one.)
+_DROP_READ_AGAIN = """
+delete from stage_{table} as staged
+using raw.{table} as landed
+where landed.source = $source
+  and landed.source_file in (select source_file from files_read_again)
+  and landed.source_file = staged.source_file
+  and landed.source_line = staged.source_line
+  and landed.{key} = staged.{key}
+  and landed.payload = staged.payload
 """
 
 
@@ -311,22 +329,48 @@ class RawLanding:
             self.con.unregister("user_batch")
             self._users.clear()
 
+    @contextmanager
+    def _files_read(self) -> Iterator[None]:
+        """The files recorded since the last commit, as the view ``files_read``."""
+        self.con.register("files_read", pd.DataFrame(
+            {"source_file": [row[2] for row in self._files]}, dtype=object))
+        try:
+            yield
+        finally:
+            self.con.unregister("files_read")
+
+    def _drop_records_read_again(self) -> None:
+        """Unstage the records of files landed before that are unchanged at their line
+        (``_DROP_READ_AGAIN``): of a file that grew, only its new records land."""
+        with self._files_read():
+            self.con.execute("create or replace temp table files_read_again as "
+                             "select distinct source_file from raw.load_files "
+                             "where source = ? "
+                             "and source_file in (select source_file from files_read)",
+                             [self.source])
+        try:
+            if self.con.execute("select count(*) from files_read_again").fetchone()[0]:
+                for table, key in (("tweets", "tweet_id"), ("users", "user_id")):
+                    self.con.execute(_DROP_READ_AGAIN.format(table=table, key=key),
+                                     {"source": self.source})
+        finally:
+            self.con.execute("drop table files_read_again")
+
     def _forget_earlier_reads(self) -> None:
         """Drop what this run recorded before about the files read again (a retried
         extraction reads the committed batches again): each file is counted once a run."""
-        if self._files:
-            self.con.register("files_read", pd.DataFrame(
-                {"source_file": [row[2] for row in self._files]}, dtype=object))
+        with self._files_read():
             for table in ("raw.load_issues", "raw.load_files"):
                 self.con.execute(f"delete from {table} where run_id = ? and source = ? "
                                  "and source_file in (select source_file from files_read)",
                                  [self.run_id, self.source])
-            self.con.unregister("files_read")
 
     def commit(self) -> LandedCounts:
         """Move everything staged into ``raw`` in one transaction; return the new rows."""
         self._flush_tweets()
         self._flush_users()
+        if self._files:
+            self._drop_records_read_again()
         counts = LandedCounts()
         with _transaction(self.con):
             params = {"source": self.source, "run_id": self.run_id,
@@ -337,7 +381,8 @@ class RawLanding:
             counts.users = self.con.execute(_LAND_STAGED.format(
                 table="users", key="user_id", columns="user_id, username, payload"),
                 params).fetchone()[0]
-            self._forget_earlier_reads()
+            if self._files:
+                self._forget_earlier_reads()
             insert_rows(self.con, "raw.load_issues", [
                 "run_id", "source", "source_file", "source_line", "issue_kind", "detail"],
                 self._issues)

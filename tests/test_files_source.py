@@ -166,6 +166,43 @@ def test_a_file_landed_is_read_again_only_once_it_changed(tmp_path, con, monkeyp
     assert con.execute("select count(*) from raw.tweets").fetchone()[0] == 3
 
 
+@pytest.mark.parametrize("use_duckdb", [True, False])
+def test_a_file_that_grew_lands_only_its_new_and_changed_records(tmp_path, con, use_duckdb):
+    """A stream a collector still appends to is read again whole, and its records that do not
+    say when they were fetched are dated by the file's new time; those unchanged at their line
+    are the records landed before, not a newer fetch: only the new and changed ones land."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    stream = folder / "stream.jsonl"
+    lines = [json.dumps(dict(TWEET, author=USER))]  # flattened: no __twarc.retrieved_at
+    stream.write_text(lines[0] + "\n", encoding="utf-8")
+
+    def load(run_id):
+        return load_files(folder, RawLanding(con, run_id=run_id, source="files"),
+                          use_duckdb=use_duckdb)
+
+    def grown(*new_lines):
+        lines.extend(new_lines)
+        stream.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        _read_again(folder, "stream.jsonl")
+
+    first = load("run-1")
+    assert (first.tweets_landed, first.users_landed) == (1, 1)
+    grown(json.dumps(dict(TWEET, id="1802", author=USER)))
+    second = load("run-2")
+    # line 2's author is a newer fetch of the user, at a line not landed before
+    assert (second.tweets_read, second.tweets_landed, second.users_landed) == (2, 1, 1)
+    # the first tweet fetched again, its likes changed, at the line the file had
+    lines[0] = json.dumps(dict(TWEET, author=USER, public_metrics=dict(
+        TWEET["public_metrics"], like_count=4)))
+    grown()
+    third = load("run-3")
+    assert (third.tweets_read, third.tweets_landed, third.users_landed) == (2, 1, 0)
+    rows = con.execute("select tweet_id, payload->>'$.public_metrics.like_count', source_line "
+                       "from raw.tweets order by fetched_at, source_line").fetchall()
+    assert rows == [("1801", "3", 1), ("1802", "3", 2), ("1801", "4", 1)]
+
+
 def test_the_listing_is_checked_in_chunks_and_the_files_to_read_keep_their_order(
         tmp_path, con, monkeypatch):
     """A year of a collector's files is millions: the listing goes to DuckDB a chunk at a
@@ -300,8 +337,9 @@ def test_an_archive_is_read_again_once_its_account_js_comes_or_changes(tmp_path,
     fourth = _load(con, tmp_path / "archive", "run-4")
     assert [file.path for file in fourth.files] == ["data/tweets.js"]
     # the archive's records were fetched when it was last written: the renamed profile is
-    # the newest fetch, not a copy of the first one dropped as already landed
-    assert fourth.users_landed == 1
+    # the newest fetch, not a copy of the first one dropped as already landed; the tweet,
+    # unchanged, is the one landed before
+    assert (fourth.users_landed, fourth.tweets_landed) == (1, 0)
     assert con.execute("select username from raw.users order by fetched_at desc limit 1"
                        ).fetchone()[0] == "DC_Lahore"
 
