@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from reports import charts, queries
+from reports import charts, columns, queries
 from reports.formatting import duration
 from reports.reply_outcomes import reply_outcomes
 from reports.views.common import download, filters, header, period_label, table_height
@@ -12,14 +12,13 @@ from reports.views.common import download, filters, header, period_label, table_
 ACCOUNT_COLUMNS = {
     "handle": st.column_config.TextColumn("Account"),
     "display_name": st.column_config.TextColumn("Name", width="medium"),
-    "composite_score": st.column_config.ProgressColumn("Composite", min_value=0, max_value=100,
-                                                       format="%.1f"),
-    "response_rate_pct": st.column_config.NumberColumn("Response rate", format="%.1f%%"),
-    "median_response": st.column_config.TextColumn("Median response"),
+    "composite_score": columns.COMPOSITE,
+    "response_rate_pct": columns.RESPONSE_RATE,
+    "median_response": columns.MEDIAN_RESPONSE,
     "posts_original": st.column_config.NumberColumn("Original posts"),
     "inbound_replies": st.column_config.NumberColumn("Inbound"),
     "answered_inbound": st.column_config.NumberColumn("Answered"),
-    "tone_flag_pct": st.column_config.NumberColumn("Tone flags", format="%.1f%%"),
+    "tone_flag_pct": columns.TONE_FLAGS,
     "is_broadcaster": st.column_config.CheckboxColumn("Broadcaster"),
 }
 

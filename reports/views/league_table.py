@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from reports import queries
+from reports import columns, queries
 from reports.formatting import duration, rank_arrow
 from reports.views.common import download, filters, header, period_label, table_height
 
@@ -14,17 +14,16 @@ COLUMNS = {
     "movement": st.column_config.TextColumn("Change", help="Rank change against the previous "
                                             "period of the same length (▲ moved up)"),
     "department": st.column_config.TextColumn("Department", width="large"),
-    "composite_score": st.column_config.ProgressColumn("Composite", min_value=0, max_value=100,
-                                                       format="%.1f"),
+    "composite_score": columns.COMPOSITE,
     "responsiveness_score": st.column_config.NumberColumn("Responsiveness", format="%.1f"),
     "engagement_score": st.column_config.NumberColumn("Engagement", format="%.1f"),
     "tone_score": st.column_config.NumberColumn("Tone", format="%.1f"),
-    "response_rate_pct": st.column_config.NumberColumn("Response rate", format="%.1f%%"),
-    "median_response": st.column_config.TextColumn("Median response"),
+    "response_rate_pct": columns.RESPONSE_RATE,
+    "median_response": columns.MEDIAN_RESPONSE,
     "p90_response": st.column_config.TextColumn("p90 response"),
     "engagement_rate_pct": st.column_config.NumberColumn(
         "Engagement rate", format="%.3f%%", help="Engagements per original post per follower"),
-    "tone_flag_pct": st.column_config.NumberColumn("Tone flags", format="%.1f%%"),
+    "tone_flag_pct": columns.TONE_FLAGS,
     "broadcaster_accounts": st.column_config.NumberColumn("Broadcasters"),
     "accounts": st.column_config.NumberColumn("Accounts"),
     "inbound_replies": st.column_config.NumberColumn("Inbound replies"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from reports import queries
+from reports import columns, queries
 from reports.views.common import download, filters, header, period_label, table_height
 
 # The table as shown, in order; the CSV download keeps the warehouse's names and fractions.
@@ -20,8 +20,8 @@ COLUMNS = {
     "posts_original": st.column_config.NumberColumn("Original posts"),
     "eligible_inbound": st.column_config.NumberColumn("Eligible inbound"),
     "answered_inbound": st.column_config.NumberColumn("Answered"),
-    "response_rate_pct": st.column_config.NumberColumn("Response rate", format="%.1f%%"),
-    "tone_flag_pct": st.column_config.NumberColumn("Tone flags", format="%.1f%%"),
+    "response_rate_pct": columns.RESPONSE_RATE,
+    "tone_flag_pct": columns.TONE_FLAGS,
     "caps_posts": st.column_config.NumberColumn("Caps posts"),
     "exclaim_posts": st.column_config.NumberColumn("'!!' posts"),
     "composite_score": st.column_config.NumberColumn("Composite", format="%.1f"),
