@@ -160,7 +160,7 @@ _DROP_READ_AGAIN = """
 delete from stage_{table} as staged
 using raw.{table} as landed
 where landed.source = $source
-  and landed.source_file in (select source_file from files_read_again)
+  and landed.source_file in (select source_file from files_read)
   and landed.source_file = staged.source_file
   and landed.source_line = staged.source_line
   and landed.{key} = staged.{key}
@@ -341,20 +341,16 @@ class RawLanding:
 
     def _drop_records_read_again(self) -> None:
         """Unstage the records of files landed before that are unchanged at their line
-        (``_DROP_READ_AGAIN``): of a file that grew, only its new records land."""
+        (``_DROP_READ_AGAIN``): of a file that grew, only its new records land. Looked for
+        only when a file read was landed before (``raw.load_files``), which is rare."""
         with self._files_read():
-            self.con.execute("create or replace temp table files_read_again as "
-                             "select distinct source_file from raw.load_files "
-                             "where source = ? "
-                             "and source_file in (select source_file from files_read)",
-                             [self.source])
-        try:
-            if self.con.execute("select count(*) from files_read_again").fetchone()[0]:
+            # fetched to the end: DuckDB keeps a view registered under an unfinished result
+            if self.con.execute("select count(*) from raw.load_files where source = ? "
+                                "and source_file in (select source_file from files_read)",
+                                [self.source]).fetchall()[0][0]:
                 for table, key in (("tweets", "tweet_id"), ("users", "user_id")):
                     self.con.execute(_DROP_READ_AGAIN.format(table=table, key=key),
                                      {"source": self.source})
-        finally:
-            self.con.execute("drop table files_read_again")
 
     def _forget_earlier_reads(self) -> None:
         """Drop what this run recorded before about the files read again (a retried
