@@ -68,12 +68,16 @@ def browser():
 def _departments_shown(page) -> list[str]:
     """Department names from the data grid's accessible cells (the grid draws on a canvas)."""
     page.wait_for_selector('[role="gridcell"]', state="attached", timeout=30_000)
+    # found by its header: pinned columns come first, whatever their place in the table
+    headers = [text.strip() for text in
+               page.locator('[role="columnheader"]').all_inner_texts()]
+    column = headers.index("Department")
     rows = page.locator('[role="row"]')
     names = []
     for index in range(1, rows.count()):
         cells = rows.nth(index).locator('[role="gridcell"]').all_inner_texts()
-        if len(cells) > 2:
-            names.append(cells[2])
+        if len(cells) > column:
+            names.append(cells[column])
     return names
 
 

@@ -10,7 +10,7 @@ from reports.reply_outcomes import reply_outcomes
 from reports.views.common import download, filters, header, period_label, table_height
 
 ACCOUNT_COLUMNS = {
-    "handle": st.column_config.TextColumn("Account"),
+    "handle": st.column_config.TextColumn("Account", pinned=True),
     "display_name": st.column_config.TextColumn("Name", width="medium"),
     "composite_score": columns.COMPOSITE,
     "response_rate_pct": columns.RESPONSE_RATE,

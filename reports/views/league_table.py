@@ -10,10 +10,10 @@ from reports.formatting import duration, rank_arrow
 from reports.views.common import download, filters, header, period_label, table_height
 
 COLUMNS = {
-    "rank": st.column_config.NumberColumn("Rank", format="%d"),
+    "rank": st.column_config.NumberColumn("Rank", format="%d", pinned=True),
     "movement": st.column_config.TextColumn("Change", help="Rank change against the previous "
                                             "period of the same length (▲ moved up)"),
-    "department": st.column_config.TextColumn("Department", width="large"),
+    "department": st.column_config.TextColumn("Department", width=270, pinned=True),
     "composite_score": columns.COMPOSITE,
     "responsiveness_score": st.column_config.NumberColumn("Responsiveness", format="%.1f"),
     "engagement_score": st.column_config.NumberColumn("Engagement", format="%.1f"),

@@ -10,7 +10,7 @@ from reports.views.common import download, filters, header, period_label, table_
 
 # The table as shown, in order; the CSV download keeps the warehouse's names and fractions.
 COLUMNS = {
-    "handle": st.column_config.TextColumn("Account"),
+    "handle": st.column_config.TextColumn("Account", pinned=True),
     "department": st.column_config.TextColumn("Department", width="medium"),
     "why": st.column_config.TextColumn("Why", width="large"),
     "level": st.column_config.TextColumn("Level"),
