@@ -179,10 +179,11 @@ def _land_extracted(landing: RawLanding, report: FileReport, extracted: Extracte
         landing.add_issue(report.path, line, "api_error", error)
 
 
-def _read_archive(path: Path, landing: RawLanding, report: FileReport) -> None:
+def _read_archive(path: Path, landing: RawLanding, report: FileReport,
+                  written_ns: int | None) -> None:
     report.kind = "x_archive"
     try:
-        fetched_at = _archive_written_at(path)
+        fetched_at = _written_when(path, written_ns)
         owner = archive_account(path)
         items = read_ytd(path)
     except (ArchiveError, OSError, UnicodeDecodeError) as exc:
@@ -210,20 +211,10 @@ def _read_archive(path: Path, landing: RawLanding, report: FileReport) -> None:
     _land_extracted(landing, report, extracted, fetched_at, 1)
 
 
-def _modified_at(path: Path) -> datetime:
-    """When a file was written: the fetch time of records that do not say theirs."""
-    return _written_at(path.stat().st_mtime_ns)
-
-
 def _written_at(modified_ns: int) -> datetime:
     """A modification time in ns as a moment, through ``stat``'s ``st_mtime`` (seconds plus
     ns × 1e-9, in floating point): every reader dates a file's records to the same µs."""
     return datetime.fromtimestamp(modified_ns // 10**9 + (modified_ns % 10**9) * 1e-9, tz=UTC)
-
-
-def _archive_written_at(tweets_js: Path) -> datetime:
-    """When an archive was written, the fetch time of its records (``_written_ns``)."""
-    return _written_at(_written_ns(str(tweets_js), tweets_js.stat().st_mtime_ns))
 
 
 def _written_ns(path: str, modified_ns: int) -> int:
@@ -237,16 +228,27 @@ def _written_ns(path: str, modified_ns: int) -> int:
     return modified_ns
 
 
-def read_file(path: Path, landing: RawLanding, display: str, lines: set[int] | None = None,
-              report: FileReport | None = None) -> FileReport:
-    """Read a file (or only ``lines`` of it) into ``landing``, adding to ``report``."""
+def _written_when(path: Path, written_ns: int | None) -> datetime:
+    """When a file was written, as listed (``_written_ns``): the fetch time of its records
+    that do not say theirs. A file gone since it was listed is looked at again, which says
+    why it cannot be read."""
+    if written_ns is None:
+        written_ns = _written_ns(str(path), path.stat().st_mtime_ns)
+    return _written_at(written_ns)
+
+
+def read_file(path: Path, landing: RawLanding, display: str, written_ns: int | None,
+              lines: set[int] | None = None, report: FileReport | None = None) -> FileReport:
+    """Read a file (or only ``lines`` of it) into ``landing``, adding to ``report``; its
+    records that do not say when they were fetched are dated by ``written_ns``
+    (``_written_when``), as the lines DuckDB reads are."""
     report = report or FileReport(path=display)
     if is_archive_tweet_file(path.name):
-        _read_archive(path, landing, report)
+        _read_archive(path, landing, report, written_ns)
         return report
     kinds: set[str] = set()
     try:
-        default_fetched = _modified_at(path)
+        default_fetched = _written_when(path, written_ns)
         for line, value, problem in _records(path, lines):
             if problem is not None:
                 report.skipped += 1
@@ -379,7 +381,8 @@ def _read_batch_files(batch: list[_Listed], landing: RawLanding,
             and file.path not in misnamed
             and jsonl_pages.eligible(file.path, file.size)]
     landed = jsonl_pages.land_pages(landing, fast) if fast else {}
-    for path in shown:
+    for file in batch:
+        path = file.path
         if path in misnamed:
             landing.add_issue(shown[path], None, "unreadable_file",
                               "its name is not UTF-8 (shown with U+FFFD): rename it to read it")
@@ -390,11 +393,12 @@ def _read_batch_files(batch: list[_Listed], landing: RawLanding,
             continue
         pages = landed.get(shown[path])
         if pages is None or pages.whole_file_to_python:
-            yield read_file(Path(path), landing, shown[path])
+            yield read_file(Path(path), landing, shown[path], file.modified_ns)
             continue
         report = FileReport(path=shown[path], tweets=pages.tweets, users=pages.users)
         if pages.python_lines:
-            read_file(Path(path), landing, shown[path], set(pages.python_lines), report)
+            read_file(Path(path), landing, shown[path], file.modified_ns,
+                      set(pages.python_lines), report)
         elif report.tweets:
             report.kind = "tweets"
         yield report
