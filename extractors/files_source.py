@@ -369,35 +369,33 @@ def _read_batch(batch: list[_Listed], landing: RawLanding,
 
 def _read_batch_files(batch: list[_Listed], landing: RawLanding,
                       use_duckdb: bool) -> Iterator[FileReport]:
-    shown = {file.path: file.name for file in batch}
-    misnamed = {path for path in shown if not _named_in_utf8(path)}
+    misnamed = {file.path for file in batch if not _named_in_utf8(file.path)}
     # nothing to read in an empty file (a day's timeline without posts); an empty archive
     # file is read, to say it is unreadable
     empty = {file.path for file in batch
              if file.size == 0 and not is_archive_tweet_file(os.path.basename(file.path))}
-    fast = [(file.path, shown[file.path], _written_at(file.modified_ns))
+    fast = [(file.path, file.name, _written_at(file.modified_ns))
             for file in batch
             if use_duckdb and file.size is not None and file.path not in empty
             and file.path not in misnamed
             and jsonl_pages.eligible(file.path, file.size)]
     landed = jsonl_pages.land_pages(landing, fast) if fast else {}
     for file in batch:
-        path = file.path
-        if path in misnamed:
-            landing.add_issue(shown[path], None, "unreadable_file",
+        if file.path in misnamed:
+            landing.add_issue(file.name, None, "unreadable_file",
                               "its name is not UTF-8 (shown with U+FFFD): rename it to read it")
-            yield FileReport(path=shown[path], unreadable=True)
+            yield FileReport(path=file.name, unreadable=True)
             continue
-        if path in empty:
-            yield FileReport(path=shown[path])
+        if file.path in empty:
+            yield FileReport(path=file.name)
             continue
-        pages = landed.get(shown[path])
+        pages = landed.get(file.name)
         if pages is None or pages.whole_file_to_python:
-            yield read_file(Path(path), landing, shown[path], file.modified_ns)
+            yield read_file(Path(file.path), landing, file.name, file.modified_ns)
             continue
-        report = FileReport(path=shown[path], tweets=pages.tweets, users=pages.users)
+        report = FileReport(path=file.name, tweets=pages.tweets, users=pages.users)
         if pages.python_lines:
-            read_file(Path(path), landing, shown[path], file.modified_ns,
+            read_file(Path(file.path), landing, file.name, file.modified_ns,
                       set(pages.python_lines), report)
         elif report.tweets:
             report.kind = "tweets"
