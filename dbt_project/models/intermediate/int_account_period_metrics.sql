@@ -37,7 +37,9 @@ inbound as (
     from {{ ref('fct_inbound_replies') }}
 ),
 
--- the answered replies once per period they fall in, for the quantiles (not additive)
+-- the answered replies once per period they fall in, for the quantiles (not additive); not
+-- for the comparison windows, whose account medians nothing reads (the department
+-- scorecard's previous ranks take theirs from the replies)
 answered_in_periods as (
     select
         account_id,
@@ -45,6 +47,7 @@ answered_in_periods as (
         response_minutes
     from {{ ref('int_inbound_in_periods') }}
     where is_answered
+        and not is_comparison
 ),
 
 account_periods as (
