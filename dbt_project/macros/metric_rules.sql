@@ -59,10 +59,11 @@
 {%- endmacro %}
 
 {#- The rows of `relation` once for every period of `periods` (int_periods) they belong to,
-    with its `period` and `is_comparison`: a trailing window holds the rows with period_start_at < `at` <=
-    period_end_at (open at the start, closed at as_of); a month holds the rows whose UTC
-    calendar month starts at its period_start_at (`month_start`: a timestamp compares faster
-    than the 'YYYY-MM' label, which would be formatted for every row). -#}
+    with its `period` and `is_comparison`: a trailing window holds the rows with
+    period_start_at < `at` <= period_end_at (open at the start, closed at as_of); a month
+    holds the rows whose UTC calendar month starts at its period_start_at (`month_start`: a
+    timestamp compares faster than the 'YYYY-MM' label, which would be formatted for every
+    row). -#}
 {% macro rows_in_periods(relation, periods, at, month_start) -%}
     select
         {{ relation }}.*,
