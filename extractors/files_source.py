@@ -275,6 +275,7 @@ class _Listed(NamedTuple):
 
     path: str
     name: str  # as reports and ``raw`` show it (``_shown_name``)
+    name_in_utf8: bool  # False: ``name`` shows the path's other bytes as U+FFFD
     size: int | None  # None: gone since it was listed (its read says why)
     modified_ns: int | None
 
@@ -353,7 +354,8 @@ def _not_landed(input_dir: Path, landing: RawLanding) -> tuple[int, list[_Listed
     misnamed: dict[int, str] = {}
     listed, to_read = landing.files_not_landed(_listing(discover(input_dir), folder, misnamed),
                                                READER_VERSION)
-    return listed, [_Listed(misnamed.get(position) or folder + name, name, size, modified)
+    return listed, [_Listed(misnamed.get(position) or folder + name, name,
+                            position not in misnamed, size, modified)
                     for position, name, size, modified in to_read]
 
 
@@ -369,7 +371,6 @@ def _read_batch(batch: list[_Listed], landing: RawLanding,
 
 def _read_batch_files(batch: list[_Listed], landing: RawLanding,
                       use_duckdb: bool) -> Iterator[FileReport]:
-    misnamed = {file.path for file in batch if not _named_in_utf8(file.path)}
     # nothing to read in an empty file (a day's timeline without posts); an empty archive
     # file is read, to say it is unreadable
     empty = {file.path for file in batch
@@ -377,11 +378,11 @@ def _read_batch_files(batch: list[_Listed], landing: RawLanding,
     fast = [(file.path, file.name, _written_at(file.modified_ns))
             for file in batch
             if use_duckdb and file.size is not None and file.path not in empty
-            and file.path not in misnamed
+            and file.name_in_utf8
             and jsonl_pages.eligible(file.path, file.size)]
     landed = jsonl_pages.land_pages(landing, fast) if fast else {}
     for file in batch:
-        if file.path in misnamed:
+        if not file.name_in_utf8:
             landing.add_issue(file.name, None, "unreadable_file",
                               "its name is not UTF-8 (shown with U+FFFD): rename it to read it")
             yield FileReport(path=file.name, unreadable=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -331,7 +331,8 @@ class RawLanding:
 
     @contextmanager
     def _files_read(self) -> Iterator[None]:
-        """The files recorded since the last commit, as the view ``files_read``."""
+        """The files recorded since the last commit, as the view ``files_read``, for the
+        commit's two looks at them (records read again, a retry's earlier reads)."""
         self.con.register("files_read", pd.DataFrame(
             {"source_file": [row[2] for row in self._files]}, dtype=object))
         try:
@@ -342,49 +343,50 @@ class RawLanding:
     def _drop_records_read_again(self) -> None:
         """Unstage the records of files landed before that are unchanged at their line
         (``_DROP_READ_AGAIN``): of a file that grew, only its new records land. Looked for
-        only when a file read was landed before (``raw.load_files``), which is rare."""
-        with self._files_read():
-            # fetched to the end: DuckDB keeps a view registered under an unfinished result
-            if self.con.execute("select count(*) from raw.load_files where source = ? "
-                                "and source_file in (select source_file from files_read)",
-                                [self.source]).fetchall()[0][0]:
-                for table, key in (("tweets", "tweet_id"), ("users", "user_id")):
-                    self.con.execute(_DROP_READ_AGAIN.format(table=table, key=key),
-                                     {"source": self.source})
+        only when a file read (``files_read``) was landed before under its name
+        (``raw.load_files``): a file that grew, or a day's folder holding the names of the
+        one before."""
+        # fetched to the end: DuckDB keeps a view registered under an unfinished result
+        if self.con.execute("select count(*) from raw.load_files where source = ? "
+                            "and source_file in (select source_file from files_read)",
+                            [self.source]).fetchall()[0][0]:
+            for table, key in (("tweets", "tweet_id"), ("users", "user_id")):
+                self.con.execute(_DROP_READ_AGAIN.format(table=table, key=key),
+                                 {"source": self.source})
 
     def _forget_earlier_reads(self) -> None:
         """Drop what this run recorded before about the files read again (a retried
         extraction reads the committed batches again): each file is counted once a run."""
-        with self._files_read():
-            for table in ("raw.load_issues", "raw.load_files"):
-                self.con.execute(f"delete from {table} where run_id = ? and source = ? "
-                                 "and source_file in (select source_file from files_read)",
-                                 [self.run_id, self.source])
+        for table in ("raw.load_issues", "raw.load_files"):
+            self.con.execute(f"delete from {table} where run_id = ? and source = ? "
+                             "and source_file in (select source_file from files_read)",
+                             [self.run_id, self.source])
 
     def commit(self) -> LandedCounts:
         """Move everything staged into ``raw`` in one transaction; return the new rows."""
         self._flush_tweets()
         self._flush_users()
-        if self._files:
-            self._drop_records_read_again()
         counts = LandedCounts()
-        with _transaction(self.con):
-            params = {"source": self.source, "run_id": self.run_id,
-                      "landed_at": self.con.execute(_LANDING_TIME).fetchone()[0]}
-            counts.tweets = self.con.execute(_LAND_STAGED.format(
-                table="tweets", key="tweet_id", columns="tweet_id, author_id, created_at, payload"),
-                params).fetchone()[0]
-            counts.users = self.con.execute(_LAND_STAGED.format(
-                table="users", key="user_id", columns="user_id, username, payload"),
-                params).fetchone()[0]
+        with self._files_read() if self._files else nullcontext():
             if self._files:
-                self._forget_earlier_reads()
-            insert_rows(self.con, "raw.load_issues", [
-                "run_id", "source", "source_file", "source_line", "issue_kind", "detail"],
-                self._issues)
-            insert_rows(self.con, "raw.load_files", [
-                "run_id", "source", "source_file", "file_kind", "tweets", "users", "skipped",
-                "file_bytes", "file_modified_ns", "reader_version"], self._files)
+                self._drop_records_read_again()
+            with _transaction(self.con):
+                params = {"source": self.source, "run_id": self.run_id,
+                          "landed_at": self.con.execute(_LANDING_TIME).fetchone()[0]}
+                counts.tweets = self.con.execute(_LAND_STAGED.format(
+                    table="tweets", key="tweet_id",
+                    columns="tweet_id, author_id, created_at, payload"), params).fetchone()[0]
+                counts.users = self.con.execute(_LAND_STAGED.format(
+                    table="users", key="user_id", columns="user_id, username, payload"),
+                    params).fetchone()[0]
+                if self._files:
+                    self._forget_earlier_reads()
+                insert_rows(self.con, "raw.load_issues", [
+                    "run_id", "source", "source_file", "source_line", "issue_kind", "detail"],
+                    self._issues)
+                insert_rows(self.con, "raw.load_files", [
+                    "run_id", "source", "source_file", "file_kind", "tweets", "users",
+                    "skipped", "file_bytes", "file_modified_ns", "reader_version"], self._files)
         self.con.execute("delete from stage_tweets")
         self.con.execute("delete from stage_users")
         self._issues.clear()
