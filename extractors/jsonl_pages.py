@@ -301,8 +301,8 @@ _INPUT_SCHEMA = pa.schema([("source_file", pa.string()),
                            ("default_fetched_at", pa.timestamp("us", tz="UTC")),
                            ("content", pa.binary())])
 # The files' bytes are copied into memory from the C library's allocator, not Arrow's default
-# (mimalloc): a day's files at 10 M inbound replies (25,400 files, 131 MB) took 0.41 to 0.42 s
-# to read and copy against 0.80 to 0.86 s; large files land as fast either way
+# (mimalloc): a day's files at 10 M inbound replies (25,400 files, 131 MB) took 0.42 to 0.47 s
+# to read and copy against 0.79 to 0.91 s; large files land as fast either way
 # (docs/performance-history.md).
 _CONTENT_POOL = pa.system_memory_pool()
 
