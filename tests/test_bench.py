@@ -219,3 +219,31 @@ def test_the_pass_over_bench_gives_the_warehouse_every_file_of_its_folder_as_lan
         with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
             report = load_files(folder, RawLanding(con, run_id="again", source="files"))
         assert (report.files, report.unchanged_files) == ([], files)
+
+
+def test_the_landing_ab_lands_with_the_checkout_s_code(tmp_path) -> None:
+    """bench/ab_land.py times each checkout's own landing: the process it starts takes the
+    checkout's modules before this one's."""
+    from bench import ab_land
+
+    stages = tmp_path / "checkout" / "bench" / "stages.py"
+    stages.parent.mkdir(parents=True)
+    stages.write_text("def land(day, build, run_id):\n"
+                      "    build.write_text(f'{run_id} {day.name}')\n", encoding="utf-8")
+    build = tmp_path / "build"
+    seconds = ab_land.land_seconds(tmp_path / "checkout", tmp_path / "day-1", build)
+    assert seconds >= 0
+    assert build.read_text(encoding="utf-8") == "ab-land day-1"
+
+
+def test_the_landing_ab_lands_a_day_of_files(tmp_path) -> None:
+    import duckdb
+
+    from bench import ab_land
+
+    day = run.day_corpus(tmp_path, 4, datetime(2026, 12, 4, tzinfo=UTC), 1)
+    build = tmp_path / "work" / ".govpulse-build" / "govpulse.duckdb"
+    build.parent.mkdir(parents=True)
+    assert ab_land.land_seconds(run.REPO, day, build) > 0
+    with duckdb.connect(str(build), read_only=True) as con:
+        assert con.execute("select count(*) from raw.tweets").fetchone()[0] > 0
