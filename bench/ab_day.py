@@ -113,6 +113,13 @@ def full_refresh_snapshot(root: Path, scale: int, name: str,
     return snapshot, as_of + timedelta(days=day)
 
 
+def print_medians(seconds: dict[str, list[float]], checkouts: dict[str, Path]) -> None:
+    """Each checkout's median, its runs and what it was."""
+    for name, checkout in checkouts.items():
+        print(f"{name}: median {statistics.median(seconds[name]):.2f} s "
+              f"({', '.join(f'{value:.2f}' for value in seconds[name])}) {checkout}")
+
+
 def timed_build(snapshot: Path, work: Path, project: Path, as_of: datetime) -> float:
     """One run: a fresh copy of the snapshot, the project parsed, the day's build timed."""
     copy_day_state(snapshot, work)
@@ -158,9 +165,7 @@ def main() -> None:
             # a full refresh's snapshot holds its checkout's project: not kept for the next A/B
             subprocess.run(["rm", "-rf", str(full_refresh_folder(root, args.scale, name))],
                            check=True)
-    for name, project in projects.items():
-        print(f"{name}: median {statistics.median(seconds[name]):.2f} s "
-              f"({', '.join(f'{value:.2f}' for value in seconds[name])}) {project}")
+    print_medians(seconds, projects)
 
 
 if __name__ == "__main__":

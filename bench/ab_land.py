@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.ab_day import DAY_FILE, pair_orders, prepared_snapshot  # noqa: E402
+from bench.ab_day import DAY_FILE, pair_orders, prepared_snapshot, print_medians  # noqa: E402
 from bench.run import REPO, bench_state, day_corpus  # noqa: E402
 from bench.stages import warm  # noqa: E402
 
@@ -88,9 +87,7 @@ def main() -> None:
                 print(f"pair {pair}: {name} {seconds[name][-1]:.2f} s", flush=True)
     finally:
         subprocess.run(["rm", "-rf", str(work)], check=True)
-    for name, checkout in checkouts.items():
-        print(f"{name}: median {statistics.median(seconds[name]):.2f} s "
-              f"({', '.join(f'{value:.2f}' for value in seconds[name])}) {checkout}")
+    print_medians(seconds, checkouts)
 
 
 if __name__ == "__main__":
