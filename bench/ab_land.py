@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.ab_day import DAY_FILE, pair_orders, prepared_snapshot, print_medians  # noqa: E402
+from bench.ab_day import pair_orders, prepared_snapshot, print_medians  # noqa: E402
 from bench.run import REPO, bench_state, day_corpus  # noqa: E402
 from bench.stages import warm  # noqa: E402
 
@@ -74,10 +74,10 @@ def main() -> None:
     args = parser.parse_args()
     checkouts = {"a": args.a.resolve(), "b": args.b.resolve()}
     root = REPO / "bench" / "corpora"
-    snapshot, _ = prepared_snapshot(root, args.scale)
+    snapshot, working_day_as_of = prepared_snapshot(root, args.scale)
     _, as_of = bench_state(root, args.scale)
-    day = day_corpus(root, args.scale, as_of,
-                     int((snapshot / DAY_FILE).read_text(encoding="utf-8")) + 1)
+    # the snapshot's day k is built as of as_of + k days; the day after it is k + 1
+    day = day_corpus(root, args.scale, as_of, (working_day_as_of - as_of).days + 1)
     work = root / f"ab-land-work-{args.scale}"
     seconds: dict[str, list[float]] = {"a": [], "b": []}
     try:
