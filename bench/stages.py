@@ -20,7 +20,7 @@ from extractors.files_source import load_files
 from extractors.landing import RawLanding, ensure_pseudonym_key, land_registry
 from extractors.raw_export import export_fetches, export_registry
 from extractors.registry import load_registry
-from govpulse import dbt_unit_tests
+from govpulse import dbt_node_times, dbt_unit_tests
 from govpulse.dbt_args import DAILY_THREADS, build_args, build_environment
 from govpulse.dbt_launcher import installed_launcher
 from govpulse.settings import (
@@ -90,9 +90,11 @@ def dbt_command(warehouse: Path, as_of: datetime, arguments: list[str], target: 
                 project: Path = DBT_PROJECT) -> None:
     """``govpulse-dbt <arguments>`` as govpulse runs it: as_of from the environment, one target
     folder (so one parse of the project) kept from the full build to the next day's run,
-    dbt's log in the target folder (dagster-dbt sets DBT_LOG_PATH to it)."""
+    dbt's log in the target folder (dagster-dbt sets DBT_LOG_PATH to it), the nodes' times in
+    the last builds to order the queue."""
     env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false", **build_environment(as_of))
+    env[dbt_node_times.NODE_TIMES_ENV] = str(dbt_state_path(warehouse, target, "node_times.json"))
     target_path = dbt_target_folder(warehouse, target)
     subprocess.run([str(installed_launcher()), *arguments,
                     "--project-dir", str(project), "--profiles-dir", str(project),
@@ -118,6 +120,8 @@ def dbt_build(warehouse: Path, full_refresh: bool, as_of: datetime,
     manifest = json.loads((target_path / "manifest.json").read_text(encoding="utf-8"))
     dbt_unit_tests.record_passed(unit_tests_state, fingerprint, target_path / "run_results.json",
                                  manifest["unit_tests"])
+    dbt_node_times.record(dbt_state_path(warehouse, target, "node_times.json"),
+                          target_path / "run_results.json")
     if target == "spark":
         marts = spark_dir(warehouse) / "warehouse" / "marts.db" / "fct_inbound_replies"
         with duckdb.connect() as con:

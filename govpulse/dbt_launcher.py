@@ -9,6 +9,11 @@ imports created are frozen (never walked again) and the young generation is coll
 50,000 new objects: some ten collections in all. Reference cycles are still collected, only
 less often; the memory they hold meanwhile is small beside DuckDB's.
 
+When ``GOVPULSE_DBT_NODE_TIMES`` names a record of the nodes' times in the last builds
+(``govpulse/dbt_node_times.py``), dbt's queue hands out first the ready node with the longest
+chain of work below it rather than the one nearest the graph's top
+(``govpulse/dbt_queue_order.py``).
+
 The pipeline (dagster-dbt's resource) and the benchmark start dbt through this command;
 anything else `dbt` accepts works the same here."""
 
@@ -17,6 +22,8 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
+
+from govpulse import dbt_node_times
 
 # the command's name (pyproject.toml's [project.scripts]), installed beside `dbt`
 DBT_EXECUTABLE = "govpulse-dbt"
@@ -39,6 +46,11 @@ def main() -> None:
     collect_less_often()  # before dbt's imports, which allocate most of what dbt keeps
     from dbt.cli.main import cli
 
+    node_times = dbt_node_times.load_from_environment()
+    if node_times:
+        from govpulse.dbt_queue_order import hand_out_longest_chain_first
+
+        hand_out_longest_chain_first(node_times)
     gc.freeze()  # what the imports created is never walked again
     sys.exit(cli())
 
