@@ -94,7 +94,8 @@ def dbt_command(warehouse: Path, as_of: datetime, arguments: list[str], target: 
     the last builds to order the queue."""
     env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false", **build_environment(as_of))
-    env[dbt_node_times.NODE_TIMES_ENV] = str(dbt_state_path(warehouse, target, "node_times.json"))
+    env[dbt_node_times.NODE_TIMES_ENV] = str(dbt_state_path(warehouse, target,
+                                                            dbt_node_times.STATE_NAME))
     target_path = dbt_target_folder(warehouse, target)
     subprocess.run([str(installed_launcher()), *arguments,
                     "--project-dir", str(project), "--profiles-dir", str(project),
@@ -120,7 +121,7 @@ def dbt_build(warehouse: Path, full_refresh: bool, as_of: datetime,
     manifest = json.loads((target_path / "manifest.json").read_text(encoding="utf-8"))
     dbt_unit_tests.record_passed(unit_tests_state, fingerprint, target_path / "run_results.json",
                                  manifest["unit_tests"])
-    dbt_node_times.record(dbt_state_path(warehouse, target, "node_times.json"),
+    dbt_node_times.record(dbt_state_path(warehouse, target, dbt_node_times.STATE_NAME),
                           target_path / "run_results.json")
     if target == "spark":
         marts = spark_dir(warehouse) / "warehouse" / "marts.db" / "fct_inbound_replies"

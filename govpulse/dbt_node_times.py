@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 NODE_TIMES_ENV = "GOVPULSE_DBT_NODE_TIMES"
+# the record's name for ``dbt_state_path`` (not imported here: the launcher starts lean)
+STATE_NAME = "node_times.json"
 
 
 def load(state: Path) -> dict[str, float]:

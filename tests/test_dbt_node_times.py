@@ -20,7 +20,7 @@ def _run_results(path: Path, *results: tuple[str, str, float]) -> Path:
 
 
 def test_a_build_keeps_each_node_it_ran_and_the_earlier_times_of_the_others(tmp_path):
-    state = dbt_state_path(tmp_path / "govpulse.duckdb", "duckdb", "node_times.json")
+    state = dbt_state_path(tmp_path / "govpulse.duckdb", "duckdb", dbt_node_times.STATE_NAME)
     assert state == tmp_path / ".govpulse-build" / "govpulse_dbt_duckdb_node_times.json"
     dbt_node_times.record(state, _run_results(
         tmp_path / "first.json", ("model.govpulse.stg_x__tweets", "success", 31.5),
@@ -64,7 +64,7 @@ def test_the_launcher_reads_the_file_its_environment_names(tmp_path):
 @pytest.mark.e2e
 def test_a_pipeline_run_keeps_each_nodes_time_for_the_next(demo_warehouse):
     """`govpulse run` (Dagster's dbt asset) records the build's times where the next finds them."""
-    times = dbt_node_times.load(dbt_state_path(demo_warehouse, "duckdb", "node_times.json"))
+    times = dbt_node_times.load(dbt_state_path(demo_warehouse, "duckdb", dbt_node_times.STATE_NAME))
     assert times["model.govpulse.stg_x__tweets"] > 0
     assert times["model.govpulse.int_account_period_metrics"] > 0
     assert any(node.startswith("test.govpulse.") for node in times)

@@ -81,7 +81,8 @@ def govpulse_dbt_models(
     kept_parse = dbt_state_path(warehouse_path, pipeline.dbt_target, "parse.msgpack")
     restore_parse_state(kept_parse, target_path)
     # the nodes' times in the last builds: the longest chain is handed out first
-    node_times = dbt_state_path(warehouse_path, pipeline.dbt_target, "node_times.json")
+    node_times = dbt_state_path(warehouse_path, pipeline.dbt_target,
+                                dbt_node_times.STATE_NAME)
     passed = False
     try:
         # dagster-dbt hands dbt a copy of this process's environment as cli() starts it
