@@ -54,7 +54,7 @@ def hand_out_longest_chain_first(seconds: Mapping[str, float]) -> None:
     dbts_get = GraphQueue.get
 
     def get(queue: GraphQueue, block: bool = True, timeout: float | None = None):
-        threads = getattr(queue, "threads", None)
+        threads = getattr(queue, "govpulse_threads", None)
         in_progress = getattr(queue, "in_progress", None)
         task_done = getattr(queue, "some_task_done", None)  # a condition on the queue's lock
         if threads and in_progress is not None and task_done is not None:
@@ -67,7 +67,7 @@ def hand_out_longest_chain_first(seconds: Mapping[str, float]) -> None:
 
     def run_queue(task: GraphRunnableTask, pool) -> None:
         if getattr(task, "job_queue", None) is not None:
-            task.job_queue.threads = getattr(pool, "max_threads", None)
+            task.job_queue.govpulse_threads = getattr(pool, "max_threads", None)
         dbts_run_queue(task, pool)
 
     GraphQueue._get_scores = scores
