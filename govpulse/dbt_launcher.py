@@ -12,7 +12,9 @@ less often; the memory they hold meanwhile is small beside DuckDB's.
 When ``GOVPULSE_DBT_NODE_TIMES`` names a record of the nodes' times in the last builds
 (``govpulse/dbt_node_times.py``), dbt's queue hands out first the ready node with the longest
 chain of work below it rather than the one nearest the graph's top
-(``govpulse/dbt_queue_order.py``).
+(``govpulse/dbt_queue_order.py``). When ``GOVPULSE_DBT_TEMPLATE_CACHE`` names a folder, the
+Jinja templates dbt compiles are kept there for the next process
+(``govpulse/dbt_template_cache.py``).
 
 The pipeline (dagster-dbt's resource) and the benchmark start dbt through this command;
 anything else `dbt` accepts works the same here."""
@@ -23,7 +25,7 @@ import gc
 import sys
 from pathlib import Path
 
-from govpulse import dbt_node_times
+from govpulse import dbt_node_times, dbt_template_cache
 
 # the command's name (pyproject.toml's [project.scripts]), installed beside `dbt`
 DBT_EXECUTABLE = "govpulse-dbt"
@@ -46,6 +48,7 @@ def main() -> None:
     collect_less_often()  # before dbt's imports, which allocate most of what dbt keeps
     from dbt.cli.main import cli
 
+    dbt_template_cache.keep_from_environment()
     node_times = dbt_node_times.load_from_environment()
     if node_times:
         from govpulse.dbt_queue_order import hand_out_longest_chain_first

@@ -97,7 +97,8 @@ def spark_dir(warehouse: Path) -> Path:
 def dbt_state_path(warehouse: Path, target: str, name: str) -> Path:
     """What govpulse keeps of dbt's runs on ``warehouse`` for ``target`` between runs, beside
     the build copy: ``parse.msgpack`` (dbt_parse_state.py), ``unit_tests.json``
-    (dbt_unit_tests.py), ``node_times.json`` (dbt_node_times.py)."""
+    (dbt_unit_tests.py), ``node_times.json`` (dbt_node_times.py), ``templates/``
+    (dbt_template_cache.py)."""
     return _beside_build_copy(warehouse, f"dbt_{target}_{name}")
 
 
