@@ -20,7 +20,7 @@ from extractors.files_source import load_files
 from extractors.landing import RawLanding, ensure_pseudonym_key, land_registry
 from extractors.raw_export import export_fetches, export_registry
 from extractors.registry import load_registry
-from govpulse import dbt_node_times, dbt_template_cache, dbt_unit_tests
+from govpulse import dbt_node_times, dbt_schema_cache, dbt_template_cache, dbt_unit_tests
 from govpulse.dbt_args import DAILY_THREADS, build_args, build_environment
 from govpulse.dbt_launcher import installed_launcher
 from govpulse.settings import (
@@ -91,13 +91,15 @@ def dbt_command(warehouse: Path, as_of: datetime, arguments: list[str], target: 
     """``govpulse-dbt <arguments>`` as govpulse runs it: as_of from the environment, one target
     folder (so one parse of the project) kept from the full build to the next day's run,
     dbt's log in the target folder (dagster-dbt sets DBT_LOG_PATH to it), the nodes' times in
-    the last builds to order the queue, the templates they compiled."""
+    the last builds to order the queue, the templates and schemas they made."""
     env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false", **build_environment(as_of))
     env[dbt_node_times.NODE_TIMES_ENV] = str(dbt_state_path(warehouse, target,
                                                             dbt_node_times.STATE_NAME))
     env[dbt_template_cache.TEMPLATE_CACHE_ENV] = str(
         dbt_state_path(warehouse, target, dbt_template_cache.STATE_NAME))
+    env[dbt_schema_cache.JSON_SCHEMAS_ENV] = str(
+        dbt_state_path(warehouse, target, dbt_schema_cache.STATE_NAME))
     target_path = dbt_target_folder(warehouse, target)
     subprocess.run([str(installed_launcher()), *arguments,
                     "--project-dir", str(project), "--profiles-dir", str(project),

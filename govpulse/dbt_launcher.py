@@ -14,7 +14,9 @@ When ``GOVPULSE_DBT_NODE_TIMES`` names a record of the nodes' times in the last 
 chain of work below it rather than the one nearest the graph's top
 (``govpulse/dbt_queue_order.py``). When ``GOVPULSE_DBT_TEMPLATE_CACHE`` names a folder, the
 Jinja templates dbt compiles are kept there for the next process
-(``govpulse/dbt_template_cache.py``).
+(``govpulse/dbt_template_cache.py``); when ``GOVPULSE_DBT_JSON_SCHEMAS`` names a file, so are
+the JSON schemas dbt validates its project, profile and flags against
+(``govpulse/dbt_schema_cache.py``).
 
 The pipeline (dagster-dbt's resource) and the benchmark start dbt through this command;
 anything else `dbt` accepts works the same here."""
@@ -25,7 +27,7 @@ import gc
 import sys
 from pathlib import Path
 
-from govpulse import dbt_node_times, dbt_template_cache
+from govpulse import dbt_node_times, dbt_schema_cache, dbt_template_cache
 
 # the command's name (pyproject.toml's [project.scripts]), installed beside `dbt`
 DBT_EXECUTABLE = "govpulse-dbt"
@@ -49,6 +51,7 @@ def main() -> None:
     from dbt.cli.main import cli
 
     dbt_template_cache.keep_from_environment()
+    dbt_schema_cache.keep_from_environment()
     node_times = dbt_node_times.load_from_environment()
     if node_times:
         from govpulse.dbt_queue_order import hand_out_longest_chain_first

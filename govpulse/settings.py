@@ -98,7 +98,7 @@ def dbt_state_path(warehouse: Path, target: str, name: str) -> Path:
     """What govpulse keeps of dbt's runs on ``warehouse`` for ``target`` between runs, beside
     the build copy: ``parse.msgpack`` (dbt_parse_state.py), ``unit_tests.json``
     (dbt_unit_tests.py), ``node_times.json`` (dbt_node_times.py), ``templates/``
-    (dbt_template_cache.py)."""
+    (dbt_template_cache.py), ``json_schemas.json`` (dbt_schema_cache.py)."""
     return _beside_build_copy(warehouse, f"dbt_{target}_{name}")
 
 

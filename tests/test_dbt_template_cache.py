@@ -20,6 +20,7 @@ from govpulse.dbt_template_cache import (
     keep_compiled_templates,
     remove_unused,
 )
+from govpulse.settings import dbt_state_path
 
 # a macro (which dbt's parser renames), a loop, a filter and `do`, as dbt's templates have them
 TEMPLATE = ("{% macro shout(word) %}{{ word | upper }}!{% endmacro %}{% set seen = [] %}"
@@ -195,3 +196,9 @@ def test_govpulse_dbt_keeps_its_compiled_templates_for_the_next_run(tmp_path):
     assert all(after[name].st_ino == inode for name, inode in kept.items())
     loaded = [name for name in kept if after[name].st_mtime > two_days_ago + 86_400]
     assert len(loaded) > len(kept) // 2
+
+
+def test_a_pipeline_run_keeps_dbts_compiled_templates_for_the_next(demo_warehouse):
+    """`govpulse run` (Dagster's dbt asset) names the folder beside the build copy."""
+    folder = dbt_state_path(demo_warehouse, "duckdb", dbt_template_cache.STATE_NAME)
+    assert len(list(folder.glob("*.jinja"))) > 100  # the project's macros, models and tests

@@ -11,7 +11,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
-from govpulse import dbt_node_times, dbt_template_cache, dbt_unit_tests
+from govpulse import dbt_node_times, dbt_schema_cache, dbt_template_cache, dbt_unit_tests
 from govpulse.dbt_args import DAILY_THREADS, build_args, build_environment
 from govpulse.dbt_parse_state import keep_parse_state, restore_parse_state
 from govpulse.dbt_target_folders import (
@@ -83,16 +83,20 @@ def govpulse_dbt_models(
     # the nodes' times in the last builds: the longest chain is handed out first
     node_times = dbt_state_path(warehouse_path, pipeline.dbt_target,
                                 dbt_node_times.STATE_NAME)
-    # dbt's templates as the last builds compiled them
+    # dbt's templates and JSON schemas as the last builds made them
     templates = dbt_state_path(warehouse_path, pipeline.dbt_target,
                                dbt_template_cache.STATE_NAME)
+    json_schemas = dbt_state_path(warehouse_path, pipeline.dbt_target,
+                                  dbt_schema_cache.STATE_NAME)
     passed = False
     try:
         # dagster-dbt hands dbt a copy of this process's environment as cli() starts it
         with mock.patch.dict(os.environ, {**build_environment(as_of),
                                           dbt_node_times.NODE_TIMES_ENV: str(node_times),
                                           dbt_template_cache.TEMPLATE_CACHE_ENV:
-                                              str(templates)}):
+                                              str(templates),
+                                          dbt_schema_cache.JSON_SCHEMAS_ENV:
+                                              str(json_schemas)}):
             invocation = dbt.cli(build_args(overrides, full_refresh=full_refresh,
                                             without_unit_tests=bool(unit_tests_passed_at),
                                             threads=DAILY_THREADS if daily else None),
