@@ -20,8 +20,8 @@ from extractors.files_source import load_files
 from extractors.landing import RawLanding, ensure_pseudonym_key, land_registry
 from extractors.raw_export import export_fetches, export_registry
 from extractors.registry import load_registry
-from govpulse import dbt_node_times, dbt_schema_cache, dbt_template_cache, dbt_unit_tests
-from govpulse.dbt_args import DAILY_THREADS, build_args, build_environment
+from govpulse import dbt_node_times, dbt_unit_tests
+from govpulse.dbt_args import DAILY_THREADS, build_args, build_environment, launcher_environment
 from govpulse.dbt_launcher import installed_launcher
 from govpulse.settings import (
     build_connection_config,
@@ -93,13 +93,8 @@ def dbt_command(warehouse: Path, as_of: datetime, arguments: list[str], target: 
     dbt's log in the target folder (dagster-dbt sets DBT_LOG_PATH to it), the nodes' times in
     the last builds to order the queue, the templates and schemas they made."""
     env = dict(os.environ, GOVPULSE_WAREHOUSE=str(warehouse),
-               DBT_SEND_ANONYMOUS_USAGE_STATS="false", **build_environment(as_of))
-    env[dbt_node_times.NODE_TIMES_ENV] = str(dbt_state_path(warehouse, target,
-                                                            dbt_node_times.STATE_NAME))
-    env[dbt_template_cache.TEMPLATE_CACHE_ENV] = str(
-        dbt_state_path(warehouse, target, dbt_template_cache.STATE_NAME))
-    env[dbt_schema_cache.JSON_SCHEMAS_ENV] = str(
-        dbt_state_path(warehouse, target, dbt_schema_cache.STATE_NAME))
+               DBT_SEND_ANONYMOUS_USAGE_STATS="false", **build_environment(as_of),
+               **launcher_environment(warehouse, target))
     target_path = dbt_target_folder(warehouse, target)
     subprocess.run([str(installed_launcher()), *arguments,
                     "--project-dir", str(project), "--profiles-dir", str(project),

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from govpulse.settings import AS_OF_ENV, format_as_of
+from govpulse import dbt_node_times, dbt_schema_cache, dbt_template_cache
+from govpulse.settings import AS_OF_ENV, dbt_state_path, format_as_of
 
 # dbt threads of a daily (incremental) build on DuckDB. profiles.yml keeps 1 for whole builds,
 # whose heavy models each use every core and would share one memory_limit. A daily build is
@@ -39,3 +41,17 @@ def build_environment(as_of: datetime) -> dict[str, str]:
     again on every run (any change of ``--vars`` does); read from the environment at execution,
     it leaves the saved parse valid (``govpulse/dbt_parse_state.py``)."""
     return {AS_OF_ENV: format_as_of(as_of)}
+
+
+def launcher_environment(warehouse: Path, target: str) -> dict[str, str]:
+    """Where ``govpulse-dbt`` finds what the last builds on ``warehouse`` and ``target`` left
+    beside the build copy for the next: the nodes' times, the compiled templates and the JSON
+    schemas (``govpulse/dbt_launcher.py``)."""
+    return {
+        dbt_node_times.NODE_TIMES_ENV:
+            str(dbt_state_path(warehouse, target, dbt_node_times.STATE_NAME)),
+        dbt_template_cache.TEMPLATE_CACHE_ENV:
+            str(dbt_state_path(warehouse, target, dbt_template_cache.STATE_NAME)),
+        dbt_schema_cache.JSON_SCHEMAS_ENV:
+            str(dbt_state_path(warehouse, target, dbt_schema_cache.STATE_NAME)),
+    }

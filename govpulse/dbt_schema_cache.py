@@ -23,9 +23,10 @@ import os
 import sys
 import threading
 from collections.abc import Mapping
-from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from govpulse.installed_versions import installed_versions
 
 JSON_SCHEMAS_ENV = "GOVPULSE_DBT_JSON_SCHEMAS"
 # the file's name for ``dbt_state_path`` (not imported here: the launcher starts lean)
@@ -36,13 +37,7 @@ PACKAGES = ("dbt-core", "dbt-common", "dbt-adapters", "dbt-duckdb", "dbt-spark",
 
 def package_versions() -> str:
     """The installed versions of ``PACKAGES``."""
-    versions = []
-    for package in PACKAGES:
-        try:
-            versions.append(f"{package}=={metadata.version(package)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{package} missing")
-    return " ".join(versions)
+    return installed_versions(PACKAGES)
 
 
 def class_key(cls: type, versions: str) -> str | None:

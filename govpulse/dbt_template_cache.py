@@ -26,10 +26,11 @@ import hashlib
 import os
 import time
 from collections.abc import Mapping
-from importlib import metadata
 from pathlib import Path
 from types import CodeType
 from typing import Any
+
+from govpulse.installed_versions import installed_versions
 
 TEMPLATE_CACHE_ENV = "GOVPULSE_DBT_TEMPLATE_CACHE"
 # the folder's name for ``dbt_state_path`` (not imported here: the launcher starts lean)
@@ -86,13 +87,7 @@ def environment_fingerprint(environment: Any, versions: str) -> str:
 
 def package_versions() -> str:
     """The installed versions of ``PACKAGES``."""
-    versions = []
-    for package in PACKAGES:
-        try:
-            versions.append(f"{package}=={metadata.version(package)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{package} missing")
-    return " ".join(versions)
+    return installed_versions(PACKAGES)
 
 
 def remove_unused(directory: Path, days: float = KEEP_UNUSED_DAYS) -> None:

@@ -18,22 +18,16 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from govpulse.installed_versions import installed_version
 
 # What dbt writes into the project folder (.user.yml: its anonymous user id, written where
 # profiles.yml is); none of it is an input of a unit test.
 _WRITTEN_BY_DBT = frozenset({"target", "logs", "dbt_packages", ".user.yml"})
 # dbt, its adapters and the engines the unit tests' SQL runs on.
 ENGINE_PACKAGES = ("dbt-core", "dbt-adapters", "dbt-duckdb", "duckdb", "dbt-spark", "pyspark")
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "absent"
 
 
 def fingerprint(project_dir: Path, target: str, overrides: Mapping[str, Any] | None) -> str:
@@ -45,7 +39,7 @@ def fingerprint(project_dir: Path, target: str, overrides: Mapping[str, Any] | N
         relative = path.relative_to(project_dir).as_posix()
         digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(json.dumps({"target": target, "vars": dict(overrides or {}),
-                              "versions": {package: _version(package)
+                              "versions": {package: installed_version(package)
                                            for package in ENGINE_PACKAGES}},
                              sort_keys=True).encode())
     return digest.hexdigest()

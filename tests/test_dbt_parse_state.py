@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from govpulse.dbt_args import build_args, build_environment
+from govpulse.dbt_args import build_args, build_environment, launcher_environment
 from govpulse.dbt_parse_state import PARTIAL_PARSE_FILE, keep_parse_state, restore_parse_state
 from govpulse.settings import Settings, SettingsError, dbt_state_path
 from tests.conftest import run_dbt
@@ -32,6 +32,18 @@ def test_build_args_carry_overrides_only_and_as_of_goes_to_the_environment():
     with pytest.raises(SettingsError,
                        match=r"GOVPULSE_DBT_VARS \(or --var\) sets as_of: set GOVPULSE_AS_OF"):
         Settings.from_env({"GOVPULSE_DBT_VARS": '{"as_of": "2026-11-26T06:00:00Z"}'})
+
+
+def test_govpulse_dbt_finds_what_the_last_builds_left_beside_the_build_copy(tmp_path):
+    warehouse = tmp_path / "govpulse.duckdb"
+    build_copy = tmp_path / ".govpulse-build"
+    assert launcher_environment(warehouse, "duckdb") == {
+        "GOVPULSE_DBT_NODE_TIMES": str(build_copy / "govpulse_dbt_duckdb_node_times.json"),
+        "GOVPULSE_DBT_TEMPLATE_CACHE": str(build_copy / "govpulse_dbt_duckdb_templates"),
+        "GOVPULSE_DBT_JSON_SCHEMAS": str(build_copy / "govpulse_dbt_duckdb_json_schemas.json"),
+    }
+    assert launcher_environment(warehouse, "spark")["GOVPULSE_DBT_TEMPLATE_CACHE"] == str(
+        build_copy / "govpulse_dbt_spark_templates")
 
 
 def test_parse_state_is_restored_and_kept_whole(tmp_path):

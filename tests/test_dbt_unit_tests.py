@@ -46,7 +46,8 @@ def test_the_fingerprint_follows_files_vars_target_and_versions(project, monkeyp
     with_macro = dbt_unit_tests.fingerprint(project, "duckdb", None)
     assert with_macro != changed_model
     versions = {"duckdb": "1.4.2"}
-    monkeypatch.setattr(dbt_unit_tests, "_version", lambda package: versions.get(package, "x"))
+    monkeypatch.setattr(dbt_unit_tests, "installed_version",
+                        lambda package: versions.get(package, "x"))
     upgraded_before = dbt_unit_tests.fingerprint(project, "duckdb", None)
     versions["duckdb"] = "1.5.0"
     assert dbt_unit_tests.fingerprint(project, "duckdb", None) != upgraded_before

@@ -11,8 +11,8 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
-from govpulse import dbt_node_times, dbt_schema_cache, dbt_template_cache, dbt_unit_tests
-from govpulse.dbt_args import DAILY_THREADS, build_args, build_environment
+from govpulse import dbt_node_times, dbt_unit_tests
+from govpulse.dbt_args import DAILY_THREADS, build_args, build_environment, launcher_environment
 from govpulse.dbt_parse_state import keep_parse_state, restore_parse_state
 from govpulse.dbt_target_folders import (
     describe_kept,
@@ -80,23 +80,13 @@ def govpulse_dbt_models(
     target_path = invocation_folder(target_dir, step, context.run_id)
     kept_parse = dbt_state_path(warehouse_path, pipeline.dbt_target, "parse.msgpack")
     restore_parse_state(kept_parse, target_path)
-    # the nodes' times in the last builds: the longest chain is handed out first
-    node_times = dbt_state_path(warehouse_path, pipeline.dbt_target,
-                                dbt_node_times.STATE_NAME)
-    # dbt's templates and JSON schemas as the last builds made them
-    templates = dbt_state_path(warehouse_path, pipeline.dbt_target,
-                               dbt_template_cache.STATE_NAME)
-    json_schemas = dbt_state_path(warehouse_path, pipeline.dbt_target,
-                                  dbt_schema_cache.STATE_NAME)
+    # the nodes' times in the last builds (the longest chain is handed out first), the
+    # templates and JSON schemas they made
+    launcher = launcher_environment(warehouse_path, pipeline.dbt_target)
     passed = False
     try:
         # dagster-dbt hands dbt a copy of this process's environment as cli() starts it
-        with mock.patch.dict(os.environ, {**build_environment(as_of),
-                                          dbt_node_times.NODE_TIMES_ENV: str(node_times),
-                                          dbt_template_cache.TEMPLATE_CACHE_ENV:
-                                              str(templates),
-                                          dbt_schema_cache.JSON_SCHEMAS_ENV:
-                                              str(json_schemas)}):
+        with mock.patch.dict(os.environ, {**build_environment(as_of), **launcher}):
             invocation = dbt.cli(build_args(overrides, full_refresh=full_refresh,
                                             without_unit_tests=bool(unit_tests_passed_at),
                                             threads=DAILY_THREADS if daily else None),
@@ -104,7 +94,8 @@ def govpulse_dbt_models(
         yield from invocation.stream()
         dbt_unit_tests.record_passed(unit_tests_state, project, target_path / "run_results.json",
                                      MANIFEST["unit_tests"])
-        dbt_node_times.record(node_times, target_path / "run_results.json")
+        dbt_node_times.record(Path(launcher[dbt_node_times.NODE_TIMES_ENV]),
+                              target_path / "run_results.json")
         passed = True
     finally:
         keep_parse_state(target_path, kept_parse)
