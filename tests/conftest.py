@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from extractors.demo_corpus import CorpusSummary, generate_corpus
+from govpulse.dbt_args import launcher_environment
 from govpulse.dbt_launcher import installed_launcher
 
 # A midnight, as the demo corpus's first day starts: the X-source test fetches the same 90
@@ -53,6 +54,8 @@ def same_figure(left: object, right: object) -> bool:
 
 
 DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project"
+# the variables naming what govpulse-dbt keeps from one run to the next
+LAUNCHER_STATE_ENV = frozenset(launcher_environment(Path("warehouse.duckdb"), "duckdb"))
 
 
 def run_dbt(*args: str, warehouse: Path, target_path: Path,
@@ -67,6 +70,36 @@ def run_dbt(*args: str, warehouse: Path, target_path: Path,
          "--profiles-dir", str(DBT_PROJECT), "--project-dir", str(DBT_PROJECT),
          "--target-path", str(target_path), "--log-path", str(target_path)],
         env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def tiny_dbt_project(root: Path, models: dict[str, str],
+                     macros: dict[str, str] | None = None) -> Path:
+    """A dbt project named ``tiny`` at ``root``: ``models`` and ``macros`` (name: SQL), one
+    thread, on a DuckDB file of its own."""
+    (root / "models").mkdir(parents=True)
+    (root / "macros").mkdir()
+    (root / "dbt_project.yml").write_text(
+        "name: tiny\nversion: '1.0'\nconfig-version: 2\nprofile: tiny\n", encoding="utf-8")
+    (root / "profiles.yml").write_text(
+        f"tiny:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        f"      path: '{root / 'tiny.duckdb'}'\n      threads: 1\n", encoding="utf-8")
+    for folder, files in (("models", models), ("macros", macros or {})):
+        for name, sql in files.items():
+            (root / folder / f"{name}.sql").write_text(sql + "\n", encoding="utf-8")
+    return root
+
+
+def run_tiny_dbt(project: Path, *args: str, **environ: str) -> None:
+    """``govpulse-dbt <args>`` on a ``tiny_dbt_project``, its artifacts and log in its
+    target/; the launcher's kept state only where ``environ`` names it."""
+    env = {key: value for key, value in os.environ.items() if key not in LAUNCHER_STATE_ENV}
+    target = project / "target"
+    completed = subprocess.run(
+        [str(installed_launcher()), *args, "--project-dir", str(project), "--profiles-dir",
+         str(project), "--target-path", str(target), "--log-path", str(target)],
+        env=dict(env, DBT_SEND_ANONYMOUS_USAGE_STATS="false", **environ),
+        capture_output=True, text=True, timeout=300, check=False)
+    assert completed.returncode == 0, completed.stdout[-2000:]
 
 
 def free_port() -> int:

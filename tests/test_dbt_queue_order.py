@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,9 +11,9 @@ import pytest
 from dbt.graph.queue import GraphQueue
 from dbt.task.runnable import GraphRunnableTask
 
-from govpulse.dbt_launcher import installed_launcher
 from govpulse.dbt_node_times import NODE_TIMES_ENV
 from govpulse.dbt_queue_order import hand_out_longest_chain_first, longest_chain_scores
+from tests.conftest import run_tiny_dbt, tiny_dbt_project
 
 # The start of a daily build's graph at 10 M inbound replies, with its nodes' times (s): two
 # small tables whose names sort first, and stg_x__tweets heading the chain of the day.
@@ -73,40 +71,20 @@ def test_dbts_queue_hands_out_the_longest_chain_first(monkeypatch):
                                             "model.govpulse.stg_pipeline__pseudonym_key"]
 
 
-def _tiny_project(root: Path) -> Path:
-    """A dbt project of three views: ``a_alone``, and ``b_head`` with ``c_tail`` below it."""
-    (root / "models").mkdir(parents=True)
-    (root / "dbt_project.yml").write_text(
-        "name: tiny\nversion: '1.0'\nconfig-version: 2\nprofile: tiny\n", encoding="utf-8")
-    (root / "profiles.yml").write_text(
-        f"tiny:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: '{root / 'tiny.duckdb'}'\n      threads: 1\n", encoding="utf-8")
-    models = {"a_alone": "select 1 as one", "b_head": "select 1 as one",
-              "c_tail": "select * from {{ ref('b_head') }}"}
-    for name, sql in models.items():
-        (root / "models" / f"{name}.sql").write_text(sql + "\n", encoding="utf-8")
-    return root
-
-
 def _run_order(project: Path, node_times: Path | None) -> list[str]:
-    env = {key: value for key, value in os.environ.items() if key != NODE_TIMES_ENV}
-    if node_times:
-        env[NODE_TIMES_ENV] = str(node_times)
-    target = project / "target"
-    completed = subprocess.run(
-        [str(installed_launcher()), "run", "--project-dir", str(project), "--profiles-dir",
-         str(project), "--target-path", str(target), "--log-path", str(target)],
-        env=dict(env, DBT_SEND_ANONYMOUS_USAGE_STATS="false"), capture_output=True,
-        text=True, timeout=300, check=False)
-    assert completed.returncode == 0, completed.stdout[-2000:]
-    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))["results"]
+    run_tiny_dbt(project, "run", **({NODE_TIMES_ENV: str(node_times)} if node_times else {}))
+    results = json.loads((project / "target" / "run_results.json").read_text(
+        encoding="utf-8"))["results"]
     return [result["unique_id"].split(".")[-1] for result in results]  # in the order they ran
 
 
 @pytest.mark.e2e
 def test_govpulse_dbt_runs_the_longest_chain_first_handing_out_a_node_when_a_thread_is_free(
         tmp_path):
-    project = _tiny_project(tmp_path / "tiny")
+    # three views: a_alone, and b_head with c_tail below it
+    project = tiny_dbt_project(tmp_path / "tiny", {
+        "a_alone": "select 1 as one", "b_head": "select 1 as one",
+        "c_tail": "select * from {{ ref('b_head') }}"})
     # dbt's own order: the graph's first level by name, then the next
     assert _run_order(project, None) == ["a_alone", "b_head", "c_tail"]
     times = tmp_path / "node_times.json"

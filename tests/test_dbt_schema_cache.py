@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
-import subprocess
 import sys
 from dataclasses import dataclass
 
@@ -14,9 +12,9 @@ import pytest
 from dbt_common.dataclass_schema import ValidationError, dbtClassMixin
 
 from govpulse import dbt_schema_cache
-from govpulse.dbt_launcher import installed_launcher
 from govpulse.dbt_schema_cache import JSON_SCHEMAS_ENV, class_key, keep_json_schemas
 from govpulse.settings import dbt_state_path
+from tests.conftest import run_tiny_dbt, tiny_dbt_project
 
 
 @dataclass
@@ -123,33 +121,24 @@ def test_a_file_that_cannot_be_written_validates_as_dbt_does(tmp_path, built):
         Settings.validate({"threads": 2})
 
 
+def _kept_classes(path) -> set[str]:
+    """The names of the classes whose schemas ``path`` keeps (each key's first class)."""
+    return {key.split("|")[1].split(":")[0].rsplit(".", 1)[-1]
+            for key in json.loads(path.read_text(encoding="utf-8"))}
+
+
 @pytest.mark.e2e
 def test_govpulse_dbt_keeps_the_schemas_of_its_project_and_profile(tmp_path):
-    project = tmp_path / "tiny"
-    (project / "models").mkdir(parents=True)
-    (project / "dbt_project.yml").write_text(
-        "name: tiny\nversion: '1.0'\nconfig-version: 2\nprofile: tiny\n", encoding="utf-8")
-    (project / "profiles.yml").write_text(
-        f"tiny:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: '{project / 'tiny.duckdb'}'\n      threads: 1\n", encoding="utf-8")
-    (project / "models" / "one.sql").write_text("select 1 as one\n", encoding="utf-8")
+    project = tiny_dbt_project(tmp_path / "tiny", {"one": "select 1 as one"})
     path = tmp_path / "json_schemas.json"
-    for _ in range(2):
-        completed = subprocess.run(
-            [str(installed_launcher()), "parse", "--project-dir", str(project),
-             "--profiles-dir", str(project), "--target-path", str(project / "target")],
-            env=dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-                     **{JSON_SCHEMAS_ENV: str(path)}),
-            capture_output=True, text=True, timeout=300, check=False)
-        assert completed.returncode == 0, completed.stdout[-2000:]
-    kept = json.loads(path.read_text(encoding="utf-8"))
-    classes = {name.split("|")[1].split(":")[0].rsplit(".", 1)[-1] for name in kept}
-    assert {"Project", "DuckDBCredentials"} <= classes
+    run_tiny_dbt(project, "parse", **{JSON_SCHEMAS_ENV: str(path)})
+    written = path.stat().st_mtime_ns
+    run_tiny_dbt(project, "parse", **{JSON_SCHEMAS_ENV: str(path)})
+    assert path.stat().st_mtime_ns == written  # the second run built none: it read them all
+    assert {"Project", "DuckDBCredentials"} <= _kept_classes(path)
 
 
 def test_a_pipeline_run_keeps_dbts_json_schemas_for_the_next(demo_warehouse):
     """`govpulse run` (Dagster's dbt asset) names the file beside the build copy."""
     path = dbt_state_path(demo_warehouse, "duckdb", dbt_schema_cache.STATE_NAME)
-    classes = {name.split("|")[1].split(":")[0].rsplit(".", 1)[-1]
-               for name in json.loads(path.read_text(encoding="utf-8"))}
-    assert {"Project", "ProfileConfig", "DuckDBCredentials"} <= classes
+    assert {"Project", "ProfileConfig", "DuckDBCredentials"} <= _kept_classes(path)

@@ -4,16 +4,15 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from pathlib import Path
 
+import duckdb
 import jinja2
 import pytest
 from dbt_common.clients import jinja as dbt_jinja
 
 from govpulse import dbt_template_cache
-from govpulse.dbt_launcher import installed_launcher
 from govpulse.dbt_template_cache import (
     TEMPLATE_CACHE_ENV,
     environment_fingerprint,
@@ -21,6 +20,7 @@ from govpulse.dbt_template_cache import (
     remove_unused,
 )
 from govpulse.settings import dbt_state_path
+from tests.conftest import run_tiny_dbt, tiny_dbt_project
 
 # a macro (which dbt's parser renames), a loop, a filter and `do`, as dbt's templates have them
 TEMPLATE = ("{% macro shout(word) %}{{ word | upper }}!{% endmacro %}{% set seen = [] %}"
@@ -147,42 +147,22 @@ def test_a_loaded_entry_counts_as_used(tmp_path, compiled):
     assert entry.exists()
 
 
-def _tiny_project(root: Path) -> Path:
-    """A dbt project of two views, one of them calling a macro."""
-    (root / "models").mkdir(parents=True)
-    (root / "macros").mkdir()
-    (root / "dbt_project.yml").write_text(
-        "name: tiny\nversion: '1.0'\nconfig-version: 2\nprofile: tiny\n", encoding="utf-8")
-    (root / "profiles.yml").write_text(
-        f"tiny:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: '{root / 'tiny.duckdb'}'\n      threads: 1\n", encoding="utf-8")
-    (root / "macros" / "doubled.sql").write_text(
-        "{% macro doubled(column) %}{{ column }} * 2{% endmacro %}\n", encoding="utf-8")
-    (root / "models" / "base.sql").write_text("select 21 as answer\n", encoding="utf-8")
-    (root / "models" / "doubled.sql").write_text(
-        "select {{ doubled('answer') }} as answer from {{ ref('base') }}\n", encoding="utf-8")
-    return root
-
-
 def _run(project: Path, templates: Path) -> int:
     """``govpulse-dbt run`` of the tiny project; the answer it built."""
-    target = project / "target"
-    completed = subprocess.run(
-        [str(installed_launcher()), "run", "--project-dir", str(project), "--profiles-dir",
-         str(project), "--target-path", str(target), "--log-path", str(target)],
-        env=dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-                 **{TEMPLATE_CACHE_ENV: str(templates)}),
-        capture_output=True, text=True, timeout=300, check=False)
-    assert completed.returncode == 0, completed.stdout[-2000:]
-    import duckdb
-
+    run_tiny_dbt(project, "run", **{TEMPLATE_CACHE_ENV: str(templates)})
     with duckdb.connect(str(project / "tiny.duckdb"), read_only=True) as con:
         return con.execute("select answer from doubled").fetchone()[0]
 
 
 @pytest.mark.e2e
 def test_govpulse_dbt_keeps_its_compiled_templates_for_the_next_run(tmp_path):
-    project, templates = _tiny_project(tmp_path / "tiny"), tmp_path / "templates"
+    # two views, one of them calling a macro
+    project = tiny_dbt_project(
+        tmp_path / "tiny",
+        {"base": "select 21 as answer",
+         "doubled": "select {{ doubled('answer') }} as answer from {{ ref('base') }}"},
+        {"doubled": "{% macro doubled(column) %}{{ column }} * 2{% endmacro %}"})
+    templates = tmp_path / "templates"
     assert _run(project, templates) == 42
     assert len(list(templates.iterdir())) > 20  # dbt's macros, the models
     two_days_ago = time.time() - 2 * 86_400
