@@ -83,25 +83,24 @@ def keep_json_schemas(path: Path) -> None:
     build = dbtClassMixin.__dict__["json_schema"].__func__  # dbt's own, cached per process
     versions = package_versions()
     kept = load(path)
-    used: dict[str, Any] = {}
+    served: dict[type, Any] = {}  # this process's schemas, by class: each key worked out once
     lock = threading.Lock()
 
     def json_schema(cls: type) -> Any:
         nonlocal kept
-        key = class_key(cls, versions)
-        if key is None:
-            return build(cls)
         with lock:
-            schema = used.get(key)
+            schema = served.get(cls)
+            if schema is not None:
+                return schema
+            key = class_key(cls, versions)
+            schema = build(cls) if key is None else kept.get(key)
             if schema is None:
-                schema = kept.get(key)
-                if schema is None:
-                    schema = build(cls)
-                    # kept for these versions of dbt, with the one built; others are dropped
-                    kept = {**{name: value for name, value in kept.items()
-                               if name.startswith(f"{versions}|")}, key: schema}
-                    save(path, kept)
-                used[key] = schema
+                schema = build(cls)
+                # kept for these versions of dbt, with the one built; others are dropped
+                kept = {**{name: value for name, value in kept.items()
+                           if name.startswith(f"{versions}|")}, key: schema}
+                save(path, kept)
+            served[cls] = schema
             return schema
 
     dbtClassMixin.json_schema = classmethod(json_schema)  # type: ignore[method-assign,assignment]
