@@ -1,11 +1,24 @@
 -- Every registry account for every period (comparison periods included), with the counts and
 -- ratios of METRICS.md; accounts without data get zeros and null ratios.
-{#- the counts summed per account and period, posts and replies alike -#}
-{% set post_count_columns = ['posts_original', 'posts_reply', 'posts_repost', 'engagements',
-    'caps_posts', 'exclaim_posts', 'tone_flagged_posts'] %}
-{% set inbound_count_columns = ['inbound_replies', 'eligible_inbound', 'answered_inbound',
-    'late_inbound', 'pending_inbound'] %}
-{% set count_columns = post_count_columns + inbound_count_columns %}
+{#- the counts summed per account and period, each with what a post or an inbound reply
+    adds to it; posts and replies are summed apart (below), each with zeros for the other's -#}
+{% set post_counts = {
+    'posts_original': "case when post_kind = 'original' then 1 else 0 end",
+    'posts_reply': "case when post_kind = 'reply' then 1 else 0 end",
+    'posts_repost': "case when post_kind = 'repost' then 1 else 0 end",
+    'engagements': "case when post_kind = 'original' then engagements else 0 end",
+    'caps_posts': "case when post_kind = 'original' and is_caps then 1 else 0 end",
+    'exclaim_posts': "case when post_kind = 'original' and is_exclaim then 1 else 0 end",
+    'tone_flagged_posts': "case when post_kind = 'original' and is_tone_flagged then 1 else 0 end",
+} %}
+{% set inbound_counts = {
+    'inbound_replies': '1',
+    'eligible_inbound': 'case when is_eligible then 1 else 0 end',
+    'answered_inbound': 'case when is_answered then 1 else 0 end',
+    'late_inbound': 'case when is_late then 1 else 0 end',
+    'pending_inbound': 'case when is_pending then 1 else 0 end',
+} %}
+{% set count_columns = (post_counts | list) + (inbound_counts | list) %}
 with
 
 accounts as (
@@ -85,18 +98,10 @@ post_slice_sums as (
         account_id,
         {{ dbt.date_trunc('month', 'created_at') }} as month_start_at,
         {{ trailing_slice_end('created_at') }} as slice_end_at,
-        {{ count_sum("case when post_kind = 'original' then 1 else 0 end") }} as posts_original,
-        {{ count_sum("case when post_kind = 'reply' then 1 else 0 end") }} as posts_reply,
-        {{ count_sum("case when post_kind = 'repost' then 1 else 0 end") }} as posts_repost,
-        {{ count_sum("case when post_kind = 'original' then engagements else 0 end") }}
-            as engagements,
-        {{ count_sum("case when post_kind = 'original' and is_caps then 1 else 0 end") }}
-            as caps_posts,
-        {{ count_sum("case when post_kind = 'original' and is_exclaim then 1 else 0 end") }}
-            as exclaim_posts,
-        {{ count_sum("case when post_kind = 'original' and is_tone_flagged then 1 else 0 end") }}
-            as tone_flagged_posts,
-        {% for column in inbound_count_columns %}
+        {% for column, expression in post_counts.items() %}
+        {{ count_sum(expression) }} as {{ column }},
+        {% endfor %}
+        {% for column in inbound_counts %}
         cast(0 as {{ dbt.type_bigint() }}) as {{ column }}{% if not loop.last %},{% endif %}
         {% endfor %}
     from posts
@@ -108,14 +113,12 @@ inbound_slice_sums as (
         account_id,
         {{ dbt.date_trunc('month', 'inbound_created_at') }} as month_start_at,
         {{ trailing_slice_end('inbound_created_at') }} as slice_end_at,
-        {% for column in post_count_columns %}
+        {% for column in post_counts %}
         cast(0 as {{ dbt.type_bigint() }}) as {{ column }},
         {% endfor %}
-        {{ count_sum('1') }} as inbound_replies,
-        {{ count_sum('case when is_eligible then 1 else 0 end') }} as eligible_inbound,
-        {{ count_sum('case when is_answered then 1 else 0 end') }} as answered_inbound,
-        {{ count_sum('case when is_late then 1 else 0 end') }} as late_inbound,
-        {{ count_sum('case when is_pending then 1 else 0 end') }} as pending_inbound
+        {% for column, expression in inbound_counts.items() %}
+        {{ count_sum(expression) }} as {{ column }}{% if not loop.last %},{% endif %}
+        {% endfor %}
     from inbound
     group by account_id, month_start_at, slice_end_at
 ),
