@@ -21,7 +21,13 @@ from extractors.landing import RawLanding, ensure_pseudonym_key, land_registry
 from extractors.raw_export import export_fetches, export_registry
 from extractors.registry import load_registry
 from govpulse import dbt_node_times, dbt_unit_tests
-from govpulse.dbt_args import DAILY_THREADS, build_args, build_environment, launcher_environment
+from govpulse.dbt_args import (
+    DAILY_THREADS,
+    build_args,
+    build_environment,
+    launcher_environment,
+    node_times_path,
+)
 from govpulse.dbt_launcher import installed_launcher
 from govpulse.settings import (
     build_connection_config,
@@ -120,8 +126,7 @@ def dbt_build(warehouse: Path, full_refresh: bool, as_of: datetime,
     manifest = json.loads((target_path / "manifest.json").read_text(encoding="utf-8"))
     dbt_unit_tests.record_passed(unit_tests_state, fingerprint, target_path / "run_results.json",
                                  manifest["unit_tests"])
-    dbt_node_times.record(dbt_state_path(warehouse, target, dbt_node_times.STATE_NAME),
-                          target_path / "run_results.json")
+    dbt_node_times.record(node_times_path(warehouse, target), target_path / "run_results.json")
     if target == "spark":
         marts = spark_dir(warehouse) / "warehouse" / "marts.db" / "fct_inbound_replies"
         with duckdb.connect() as con:

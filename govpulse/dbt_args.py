@@ -43,13 +43,18 @@ def build_environment(as_of: datetime) -> dict[str, str]:
     return {AS_OF_ENV: format_as_of(as_of)}
 
 
+def node_times_path(warehouse: Path, target: str) -> Path:
+    """The record of the nodes' times in the last builds on ``warehouse`` and ``target``, which
+    a passed build adds its own to (``dbt_node_times.record``)."""
+    return dbt_state_path(warehouse, target, dbt_node_times.STATE_NAME)
+
+
 def launcher_environment(warehouse: Path, target: str) -> dict[str, str]:
     """Where ``govpulse-dbt`` finds what the last builds on ``warehouse`` and ``target`` left
     beside the build copy for the next: the nodes' times, the compiled templates and the JSON
     schemas (``govpulse/dbt_launcher.py``)."""
     return {
-        dbt_node_times.NODE_TIMES_ENV:
-            str(dbt_state_path(warehouse, target, dbt_node_times.STATE_NAME)),
+        dbt_node_times.NODE_TIMES_ENV: str(node_times_path(warehouse, target)),
         dbt_template_cache.TEMPLATE_CACHE_ENV:
             str(dbt_state_path(warehouse, target, dbt_template_cache.STATE_NAME)),
         dbt_schema_cache.JSON_SCHEMAS_ENV:

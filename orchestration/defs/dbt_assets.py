@@ -12,7 +12,13 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
 from govpulse import dbt_node_times, dbt_unit_tests
-from govpulse.dbt_args import DAILY_THREADS, build_args, build_environment, launcher_environment
+from govpulse.dbt_args import (
+    DAILY_THREADS,
+    build_args,
+    build_environment,
+    launcher_environment,
+    node_times_path,
+)
 from govpulse.dbt_parse_state import keep_parse_state, restore_parse_state
 from govpulse.dbt_target_folders import (
     describe_kept,
@@ -94,7 +100,7 @@ def govpulse_dbt_models(
         yield from invocation.stream()
         dbt_unit_tests.record_passed(unit_tests_state, project, target_path / "run_results.json",
                                      MANIFEST["unit_tests"])
-        dbt_node_times.record(Path(launcher[dbt_node_times.NODE_TIMES_ENV]),
+        dbt_node_times.record(node_times_path(warehouse_path, pipeline.dbt_target),
                               target_path / "run_results.json")
         passed = True
     finally:
